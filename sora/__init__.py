@@ -1,0 +1,1 @@
+"""sora: a host scheduler library for OpenStack-style daemons."""

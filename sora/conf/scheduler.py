@@ -1,0 +1,75 @@
+"""Options of the ``[scheduler]`` group: which policy ranks hosts."""
+
+from oslo_config import cfg
+
+GROUP = cfg.OptGroup(
+    'scheduler',
+    title='Scheduler options',
+    help='Options that choose the scheduling policy and how many hosts each '
+         'decision returns.')
+
+OPTS = [
+    cfg.StrOpt(
+        'driver',
+        default='memory',
+        mutable=True,
+        help="""
+The scheduling policy that ranks the hosts that pass the filters.
+
+The name is looked up in the ``sora.scheduler`` entry-point namespace, so any
+installed package can add a policy. sora itself provides:
+
+* ``memory``: the host with the most free memory wins.
+* ``random``: a host is chosen uniformly at random; see ``[scheduler] seed``.
+
+Run ``sora-scheduler drivers`` to list the policies installed on this machine.
+
+Possible values:
+
+* The name of an installed policy.
+
+Related options:
+
+* ``[filter_scheduler] enabled_filters``: which hosts the policy sees.
+"""),
+    cfg.IntOpt(
+        'max_attempts',
+        default=3,
+        min=1,
+        help="""
+The number of hosts each selection returns: the chosen host plus up to
+``max_attempts - 1`` alternates.
+
+A caller whose build fails on the chosen host can claim an alternate without
+scheduling again.
+
+Possible values:
+
+* An integer of 1 or more. With 1, no alternates are returned.
+"""),
+    cfg.IntOpt(
+        'seed',
+        min=0,
+        help="""
+Seed for every random choice the scheduler makes.
+
+The ``random`` policy, ``[filter_scheduler] host_subset_size`` and
+``[filter_scheduler] shuffle_best_same_weighed_hosts`` draw from a generator
+seeded with this value, so the same hosts and requests give the same choices.
+When unset, the generator is seeded from the operating system and choices
+differ between runs.
+
+Possible values:
+
+* Unset (default), or an integer of 0 or more.
+"""),
+]
+
+
+def register_opts(conf: cfg.ConfigOpts) -> None:
+    conf.register_group(GROUP)
+    conf.register_opts(OPTS, group=GROUP)
+
+
+def list_opts() -> dict:
+    return {GROUP: OPTS}

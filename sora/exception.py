@@ -1,0 +1,200 @@
+"""Errors that sora raises.
+
+Every error carries the values it reports as attributes, so that a daemon can
+act on them without parsing the message. Each message says what failed, on
+which value, and what to do next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+import difflib
+
+
+class SoraException(Exception):
+    """Base class of every error that sora raises on purpose."""
+
+
+class ConfigError(SoraException):
+    """An option has a value that sora cannot use."""
+
+    def __init__(self, group: str, option: str, value: object, reason: str,
+                 config_files: Iterable[str] = ()) -> None:
+        self.group = group
+        self.option = option
+        self.value = value
+        self.reason = reason
+        self.config_files = list(config_files)
+        where = ''
+        if self.config_files:
+            where = ' (read from %s)' % ', '.join(self.config_files)
+        super().__init__('Invalid value %r for option [%s] %s%s: %s'
+                         % (value, group, option, where, reason))
+
+
+class PluginNotFound(ConfigError):
+    """No installed plugin has the configured name."""
+
+    def __init__(self, group: str, option: str, value: str, namespace: str,
+                 installed: Iterable[str],
+                 config_files: Iterable[str] = ()) -> None:
+        self.namespace = namespace
+        self.installed = sorted(installed)
+        matches = difflib.get_close_matches(value, self.installed, n=1)
+        self.suggestion = matches[0] if matches else None
+        reason = 'no plugin of that name is installed in namespace %s. ' \
+            'Installed: %s.' % (namespace, ', '.join(self.installed) or 'none')
+        if self.suggestion:
+            reason += ' Did you mean %r?' % self.suggestion
+        else:
+            reason += ' Install the package that provides it, or pick one ' \
+                'of the installed names.'
+        super().__init__(group, option, value, reason, config_files)
+
+
+class PluginLoadFailed(SoraException):
+    """An installed plugin could not be imported or built."""
+
+    def __init__(self, namespace: str, name: str, entry_point: str,
+                 distribution: str, cause: BaseException) -> None:
+        self.namespace = namespace
+        self.name = name
+        self.entry_point = entry_point
+        self.distribution = distribution
+        self.cause = cause
+        super().__init__(
+            'Failed to load plugin %r (%s) in namespace %s, declared by %s: '
+            '%s: %s. Fix or reinstall that package, or choose another plugin.'
+            % (name, entry_point, namespace, distribution,
+               type(cause).__name__, cause))
+
+
+class PluginConflict(SoraException):
+    """Two installed distributions declare the same plugin name."""
+
+    def __init__(self, namespace: str, name: str,
+                 distributions: Iterable[str]) -> None:
+        self.namespace = namespace
+        self.name = name
+        self.distributions = sorted(distributions)
+        super().__init__(
+            'Plugin name %r in namespace %s is declared by more than one '
+            'package: %s. Uninstall one of them so that the name is '
+            'unambiguous.' % (name, namespace, ', '.join(self.distributions)))
+
+
+class PolicyError(SoraException):
+    """A scheduling policy broke its contract with the manager."""
+
+    def __init__(self, policy: str, problem: str) -> None:
+        self.policy = policy
+        self.problem = problem
+        super().__init__('Scheduler policy %r returned an invalid result: %s. '
+                         'Nothing was claimed; fix the policy or choose '
+                         'another one in [scheduler] driver.'
+                         % (policy, problem))
+
+
+class InvalidRequest(SoraException):
+    """A placement request has a field that cannot be scheduled."""
+
+    def __init__(self, field: str, value: object, reason: str) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        super().__init__('Invalid request field %s=%r: %s'
+                         % (field, value, reason))
+
+
+class InvalidInventory(SoraException):
+    """An inventory source contains a host or field that is not valid.
+
+    The whole inventory is rejected, so a half-read source never replaces
+    the hosts the manager has.
+    """
+
+    def __init__(self, source: str, location: str, field: str | None,
+                 value: object, reason: str) -> None:
+        self.source = source
+        self.location = location
+        self.field = field
+        self.value = value
+        self.reason = reason
+        what = 'field %s=%r' % (field, value) if field else repr(value)
+        super().__init__('Invalid inventory %s at %s, %s: %s'
+                         % (source, location, what, reason))
+
+
+class HostNotFound(SoraException):
+    """A host name is not in the manager's host state."""
+
+    def __init__(self, host: str) -> None:
+        self.host = host
+        super().__init__('Host %r not found in the scheduler host state. '
+                         'Add it first, or check the name.' % host)
+
+
+class HostExists(SoraException):
+    """A host with this name is already in the manager's host state."""
+
+    def __init__(self, host: str) -> None:
+        self.host = host
+        super().__init__('Host %r already exists. Update it instead of '
+                         'adding it again.' % host)
+
+
+class HostHasClaims(SoraException):
+    """A host that still holds claims was asked to be removed."""
+
+    def __init__(self, host: str, claim_ids: Iterable[str]) -> None:
+        self.host = host
+        self.claim_ids = sorted(claim_ids)
+        super().__init__('Host %r still holds %d claim(s): %s. Release them '
+                         'first, or remove the host with force=True.'
+                         % (host, len(self.claim_ids),
+                            ', '.join(self.claim_ids)))
+
+
+class ClaimNotFound(SoraException):
+    """A claim id is unknown or was already released."""
+
+    def __init__(self, claim_id: str) -> None:
+        self.claim_id = claim_id
+        super().__init__('Claim %r not found: it is unknown or was already '
+                         'released. Nothing was changed.' % claim_id)
+
+
+class ClaimFailed(SoraException):
+    """A host can no longer hold a request that was about to be claimed."""
+
+    def __init__(self, host: str, reason: str) -> None:
+        self.host = host
+        self.reason = reason
+        super().__init__('Cannot claim host %r: %s. Schedule the request '
+                         'again.' % (host, reason))
+
+
+class NoValidHost(SoraException):
+    """No host can hold the request.
+
+    ``reasons`` maps each reason to the number of hosts it removed. Every
+    host is counted once, under the first filter that rejected it.
+    """
+
+    def __init__(self, total_hosts: int, reasons: Mapping[str, int],
+                 request_id: str | None = None) -> None:
+        self.total_hosts = total_hosts
+        self.reasons = dict(reasons)
+        self.request_id = request_id
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        """Return the one-line count of hosts per reason."""
+        if self.total_hosts == 0 and not self.reasons:
+            return 'No valid host was found: the inventory is empty. ' \
+                'Add hosts or point [inventory] at a source with hosts.'
+        ordered = sorted(self.reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+        parts = ', '.join('%d %s' % (count, reason)
+                          for reason, count in ordered)
+        return 'No valid host was found. 0/%d hosts are available: %s.' % (
+            self.total_hosts, parts)

@@ -1,0 +1,36 @@
+"""The ``local`` inventory source: the machine sora runs on."""
+
+from __future__ import annotations
+
+import socket
+
+import psutil
+
+from sora.inventory import base
+from sora.scheduler.host import Host
+
+MIB = 1024 * 1024
+GIB = 1024 * MIB
+
+
+class LocalInventory(base.InventorySource):
+    """One host: this machine's memory, CPUs and root disk, read with psutil.
+
+    Current usage is recorded as usage outside sora, so requests only get
+    what the machine has free now. GPUs are not detected.
+    """
+
+    def read(self) -> list[tuple[Host, str]]:
+        memory = psutil.virtual_memory()
+        disk = psutil.disk_usage('/')
+        cpus = psutil.cpu_count(logical=True) or 1
+        # NOTE: psutil reports the load of the last interval only, so CPU
+        # usage is left at 0 rather than guessed from one sample.
+        host = Host(
+            name=socket.gethostname(),
+            memory_mb=memory.total // MIB,
+            memory_mb_used=(memory.total - memory.available) // MIB,
+            vcpus_milli=cpus * 1000,
+            disk_gb=disk.total // GIB,
+            disk_gb_used=disk.used // GIB)
+        return [(host, 'this machine')]

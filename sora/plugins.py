@@ -1,0 +1,153 @@
+"""Find and load sora's plugins through stevedore.
+
+Every kind of plugin (policy, filter, weigher, inventory source) lives in its
+own entry-point namespace under a short name that operators type in
+sora.conf. Names are checked before anything is imported, so a typo or a
+name declared twice is reported without importing any plugin, and an
+unused broken plugin never stops the scheduler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+import dataclasses
+import importlib.metadata
+
+from oslo_log import log as logging
+from stevedore import driver
+from stevedore import extension
+
+from sora import exception
+
+LOG = logging.getLogger(__name__)
+
+SCHEDULER_NAMESPACE = 'sora.scheduler'
+FILTER_NAMESPACE = 'sora.scheduler.filters'
+WEIGHER_NAMESPACE = 'sora.scheduler.weighers'
+INVENTORY_NAMESPACE = 'sora.inventory'
+
+
+@dataclasses.dataclass(frozen=True)
+class PluginInfo:
+    """One installed plugin, as ``sora-scheduler drivers`` lists it."""
+
+    name: str
+    entry_point: str
+    distribution: str
+    version: str
+    plugin: type | None
+    error: str | None
+
+    @property
+    def summary(self) -> str:
+        """The first line of the plugin's docstring, or an empty string."""
+        doc = (self.plugin.__doc__ or '') if self.plugin else ''
+        lines = doc.strip().splitlines()
+        return lines[0].strip() if lines else ''
+
+
+def _distribution(entry: importlib.metadata.EntryPoint) -> tuple[str, str]:
+    dist = getattr(entry, 'dist', None)
+    if dist is None:
+        return 'an unknown package', ''
+    return dist.metadata['Name'], dist.version
+
+
+class PluginSource:
+    """The plugins of one entry-point namespace.
+
+    ``test_manager`` replaces the installed entry points with a manager
+    built by stevedore's ``ExtensionManager.make_test_instance``. Unit
+    tests use it so that they never depend on what happens to be installed.
+    """
+
+    def __init__(self, namespace: str,
+                 test_manager: extension.ExtensionManager | None = None
+                 ) -> None:
+        self.namespace = namespace
+        self._extensions = (None if test_manager is None
+                            else {e.name: e for e in test_manager})
+
+    def _entry_points(self) -> dict[str, list[importlib.metadata.EntryPoint]]:
+        found: dict[str, list[importlib.metadata.EntryPoint]] = {}
+        for entry in importlib.metadata.entry_points(group=self.namespace):
+            found.setdefault(entry.name, [])
+            # The same distribution can be seen twice on sys.path, for
+            # example installed and in the source tree; count it once.
+            dists = {_distribution(e)[0] for e in found[entry.name]}
+            if _distribution(entry)[0] not in dists:
+                found[entry.name].append(entry)
+        return found
+
+    def names(self) -> list[str]:
+        """Return the sorted names of the installed plugins."""
+        if self._extensions is not None:
+            return sorted(self._extensions)
+        return sorted(self._entry_points())
+
+    def load(self, name: str, group: str, option: str,
+             config_files: Iterable[str] = ()) -> PluginInfo:
+        """Import the plugin called ``name``, and only it, and describe it.
+
+        Raise PluginNotFound for an unknown name, PluginConflict for a name
+        that two packages declare, and PluginLoadFailed when the import
+        fails.
+        """
+        if self._extensions is not None:
+            if name not in self._extensions:
+                raise exception.PluginNotFound(
+                    group, option, name, self.namespace, self._extensions,
+                    config_files)
+            return PluginInfo(name, repr(self._extensions[name].plugin),
+                              'test', '', self._extensions[name].plugin,
+                              None)
+
+        entries = self._entry_points()
+        if name not in entries:
+            raise exception.PluginNotFound(group, option, name,
+                                           self.namespace, entries,
+                                           config_files)
+        if len(entries[name]) > 1:
+            raise exception.PluginConflict(
+                self.namespace, name,
+                [_distribution(e)[0] for e in entries[name]])
+
+        entry = entries[name][0]
+
+        def failed(_manager: object, _entry: object, error: Exception):
+            raise exception.PluginLoadFailed(
+                self.namespace, name, '%s = %s' % (entry.name, entry.value),
+                _distribution(entry)[0], error) from error
+
+        manager = driver.DriverManager(
+            self.namespace, name, invoke_on_load=False,
+            on_load_failure_callback=failed, verify_requirements=False)
+        dist, version = _distribution(entry)
+        return PluginInfo(name, entry.value, dist, version, manager.driver,
+                          None)
+
+    def describe(self) -> list[PluginInfo]:
+        """Return every installed plugin, loading each to check it.
+
+        A plugin that fails to import is listed with its error instead of
+        stopping the listing.
+        """
+        if self._extensions is not None:
+            return [PluginInfo(name, repr(ext.plugin), 'test', '',
+                               ext.plugin, None)
+                    for name, ext in sorted(self._extensions.items())]
+        infos = []
+        for name, entries in sorted(self._entry_points().items()):
+            for entry in entries:
+                dist, version = _distribution(entry)
+                try:
+                    plugin, error = entry.load(), None
+                except Exception as failure:  # any import error is reported
+                    plugin = None
+                    error = '%s: %s' % (type(failure).__name__, failure)
+                if len(entries) > 1:
+                    error = 'name also declared by %s' % ', '.join(
+                        _distribution(e)[0] for e in entries if e is not entry)
+                infos.append(PluginInfo(name, entry.value, dist, version,
+                                        plugin, error))
+        return infos

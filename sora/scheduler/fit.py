@@ -1,0 +1,92 @@
+"""Check whether a request fits on hosts, for both filters and claims.
+
+A resource fits when the request is no larger than the host's ``*_fit``
+column: the smaller of what is still free after reserved amounts and
+allocation ratios, and what the host physically has after its reserved
+amount. So an over-committed host can still take a small instance, but no
+instance is ever larger than the physical host.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sora.scheduler.host_table import CARD_MILLI
+from sora.scheduler.host_table import HostTable
+from sora.scheduler.request import RequestSpec
+
+# Request fields and the host table column each one is checked against,
+# in the order their reasons are reported.
+RESOURCE_FIELDS = (
+    ('memory_mb', 'memory_mb'),
+    ('vcpus_milli', 'vcpus'),
+    ('disk_gb', 'disk_gb'),
+)
+
+
+def resources_mask(table: HostTable, request: RequestSpec) -> np.ndarray:
+    """Return which hosts have room for the request's memory, CPUs, disk."""
+    mask = (table.memory_mb_total > 0) & (table.vcpus_milli_total > 0)
+    for field, _label in RESOURCE_FIELDS:
+        amount = getattr(request, field)
+        mask &= getattr(table, field + '_fit') >= amount
+    return mask
+
+
+def resource_shortfall(table: HostTable, row: int,
+                       request: RequestSpec) -> str | None:
+    """Return why a host lacks memory, CPUs or disk, or None if it fits."""
+    if table.memory_mb_total[row] <= 0 or table.vcpus_milli_total[row] <= 0:
+        return 'no memory_mb or vcpus capacity'
+    for field, label in RESOURCE_FIELDS:
+        amount = getattr(request, field)
+        if amount > getattr(table, field + '_usable')[row]:
+            return '%s larger than the host' % label
+        if amount > getattr(table, field + '_fit')[row]:
+            return 'not enough %s' % label
+    return None
+
+
+def gpu_mask(table: HostTable, request: RequestSpec) -> np.ndarray:
+    """Return which hosts have the GPU cards or share the request needs.
+
+    With acceptable models given, only hosts of those models pass. A request
+    without GPUs passes every host, whatever its model.
+    """
+    if not request.gpus:
+        return np.ones(len(table), bool)
+    if request.gpu_milli >= CARD_MILLI:
+        mask = table.gpu_free_cards >= request.gpus
+    else:
+        mask = table.gpu_max_free >= request.gpu_milli
+    if request.gpu_models:
+        codes = [code for code, model in enumerate(table.gpu_models)
+                 if model in request.gpu_models]
+        mask &= np.isin(table.gpu_model, codes)
+    return mask
+
+
+def gpu_shortfall(table: HostTable, row: int,
+                  request: RequestSpec) -> str | None:
+    """Return why a host cannot take the request's GPUs, or None."""
+    if not request.gpus:
+        return None
+    if request.gpu_models:
+        model = table.gpu_models[table.gpu_model[row]]
+        if model not in request.gpu_models:
+            return 'GPU model not in %s' % '|'.join(
+                sorted(request.gpu_models))
+    if table.gpus_total[row] < request.gpus:
+        return 'not enough GPU cards'
+    if table.gpu_cards_for(row, request.gpus, request.gpu_milli) is None:
+        if request.gpu_milli >= CARD_MILLI:
+            return 'not enough free GPU cards'
+        return 'no GPU card with %d free' % request.gpu_milli
+    return None
+
+
+def shortfall(table: HostTable, row: int,
+              request: RequestSpec) -> str | None:
+    """Return why a host cannot hold one instance of the request, or None."""
+    return (resource_shortfall(table, row, request)
+            or gpu_shortfall(table, row, request))

@@ -1,0 +1,113 @@
+"""The description of one host, as an inventory source provides it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import dataclasses
+
+from sora.scheduler import units
+
+
+@dataclasses.dataclass(frozen=True)
+class Host:
+    """A host's capacity, usage outside sora, and placement attributes.
+
+    Memory is in MiB, CPUs in thousandths of a CPU, disk in GiB. Usage here
+    is what the host reports as used by things sora did not place; claims
+    made through sora are tracked by the manager on top of it. An allocation
+    ratio of None means that the ``[filter_scheduler]`` option applies.
+    """
+
+    name: str
+    memory_mb: int = 0
+    vcpus_milli: int = 0
+    disk_gb: int = 0
+    gpus: int = 0
+    gpu_model: str = ''
+    zone: str = ''
+    labels: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    enabled: bool = True
+    memory_mb_used: int = 0
+    vcpus_milli_used: int = 0
+    disk_gb_used: int = 0
+    cpu_allocation_ratio: float | None = None
+    ram_allocation_ratio: float | None = None
+    disk_allocation_ratio: float | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise units.FieldError('name', self.name,
+                                   'expected a non-empty host name')
+        for field in ('memory_mb', 'vcpus_milli', 'disk_gb', 'gpus',
+                      'memory_mb_used', 'vcpus_milli_used', 'disk_gb_used'):
+            value = getattr(self, field)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise units.FieldError(field, value, 'expected an integer')
+            if value < 0:
+                raise units.FieldError(field, value, 'must not be negative')
+        for field in ('cpu_allocation_ratio', 'ram_allocation_ratio',
+                      'disk_allocation_ratio'):
+            value = getattr(self, field)
+            if value is not None:
+                units.parse_ratio(field, value)
+        if not isinstance(self.gpu_model, str):
+            raise units.FieldError('gpu_model', self.gpu_model,
+                                   'expected text')
+        if not isinstance(self.zone, str):
+            raise units.FieldError('zone', self.zone, 'expected text')
+        if not isinstance(self.enabled, bool):
+            raise units.FieldError('enabled', self.enabled,
+                                   'expected true or false')
+        for key, value in self.labels.items():
+            if not isinstance(key, str) or not isinstance(value, str):
+                raise units.FieldError('labels', {key: value},
+                                       'label keys and values must be text')
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, object]) -> Host:
+        """Build a Host from loosely typed input, such as a JSON object.
+
+        Numbers may be given as text. CPUs are given as ``vcpus`` (fractions
+        allowed) or ``vcpus_milli``. Unknown keys raise FieldError so that a
+        misspelt field is never silently ignored.
+        """
+        known = {f.name for f in dataclasses.fields(cls)} | {
+            'vcpus', 'vcpus_used'}
+        for key in data:
+            if key not in known:
+                raise units.FieldError(key, data[key], 'unknown field; valid '
+                                       'fields are %s' % ', '.join(
+                                           sorted(known)))
+
+        values: dict[str, object] = {'name': data.get('name')}
+        for field in ('memory_mb', 'disk_gb', 'gpus', 'memory_mb_used',
+                      'disk_gb_used'):
+            if field in data:
+                values[field] = units.parse_count(field, data[field])
+        for field, milli_field in (('vcpus', 'vcpus_milli'),
+                                   ('vcpus_used', 'vcpus_milli_used')):
+            if field in data and milli_field in data:
+                raise units.FieldError(field, data[field], 'give either %s '
+                                       'or %s, not both' % (field,
+                                                            milli_field))
+            if field in data:
+                values[milli_field] = units.parse_milli(field, data[field])
+            elif milli_field in data:
+                values[milli_field] = units.parse_count(milli_field,
+                                                        data[milli_field])
+        for field in ('cpu_allocation_ratio', 'ram_allocation_ratio',
+                      'disk_allocation_ratio'):
+            if data.get(field) is not None:
+                values[field] = units.parse_ratio(field, data[field])
+        for field in ('gpu_model', 'zone'):
+            if data.get(field) is not None:
+                values[field] = str(data[field])
+        if 'enabled' in data:
+            values['enabled'] = units.parse_bool('enabled', data['enabled'])
+        if 'labels' in data:
+            labels = data['labels']
+            if not isinstance(labels, Mapping):
+                raise units.FieldError('labels', labels,
+                                       'expected a mapping of key to value')
+            values['labels'] = {str(k): str(v) for k, v in labels.items()}
+        return cls(**values)  # type: ignore[arg-type]

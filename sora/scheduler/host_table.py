@@ -1,0 +1,348 @@
+"""The host table: the state of every host, kept as columns of numpy arrays.
+
+Every decision reads every host, so the state is stored column by column
+and the filters and policies compare whole columns at once instead of
+walking one Python object per host. Hosts are kept sorted by name, so the
+first of several equal hosts in a column is also the first by name, which
+is the documented tie-break.
+
+Besides the raw totals and usage, the table keeps derived columns that are
+updated whenever one host changes: the capacity after reserved amounts and
+allocation ratios, the free amount, and the largest single request that
+fits (``*_fit``). A resource check is then one comparison per host.
+
+The table has no lock of its own. The state store that owns it serialises
+every change and every decision.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Mapping
+import time
+
+import numpy as np
+
+from sora.scheduler.host import Host
+from sora.scheduler.host_state import HostState
+
+# Resources that have an allocation ratio and a reserved amount, with the
+# name of the Host field that gives their total.
+RESOURCES = ('memory_mb', 'vcpus_milli', 'disk_gb')
+
+CARD_MILLI = 1000
+
+_INT = np.int64
+
+
+class CapacitySettings:
+    """Allocation ratios and reserved amounts that apply to every host."""
+
+    __slots__ = ('ratios', 'reserved')
+
+    def __init__(self, ratios: Mapping[str, float] | None = None,
+                 reserved: Mapping[str, int] | None = None) -> None:
+        self.ratios = {r: 1.0 for r in RESOURCES}
+        self.ratios.update(ratios or {})
+        self.reserved = {r: 0 for r in RESOURCES}
+        self.reserved.update(reserved or {})
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, CapacitySettings)
+                and self.ratios == other.ratios
+                and self.reserved == other.reserved)
+
+
+class HostTable:
+    """Columns of host state, one row per host, rows sorted by host name.
+
+    The public arrays are read-only views: policies, filters and weighers
+    may read them but never change host state. Row numbers stay valid only
+    while the owning store's lock is held, because adding or removing a
+    host shifts the rows after it.
+    """
+
+    def __init__(self, settings: CapacitySettings | None = None) -> None:
+        self.settings = settings or CapacitySettings()
+        self.names: list[str] = []
+        self._rows: dict[str, int] = {}
+        self.labels: list[dict[str, str]] = []
+        self.gpu_models: list[str] = ['']
+        self.zones: list[str] = ['']
+        # Raised on every change to hosts, never on claims, so that plugins
+        # can cache what they derive from labels, zones or models.
+        self.generation = 0
+        self._cols: dict[str, np.ndarray] = {}
+        self._views: dict[str, np.ndarray] = {}
+        self._build_columns([])
+
+    # -- building ---------------------------------------------------------
+
+    def _empty(self, count: int, cards: int) -> dict[str, np.ndarray]:
+        cols = {}
+        for name in RESOURCES:
+            for suffix in ('total', 'external', 'claimed', 'used',
+                           'capacity', 'usable', 'free', 'fit'):
+                cols['%s_%s' % (name, suffix)] = np.zeros(count, _INT)
+            cols[name + '_ratio'] = np.full(count, np.nan)
+        cols['gpus_total'] = np.zeros(count, _INT)
+        cols['gpu_model'] = np.zeros(count, np.int32)
+        cols['gpu_used'] = np.zeros((count, cards), _INT)
+        cols['gpu_free_cards'] = np.zeros(count, _INT)
+        cols['gpu_max_free'] = np.zeros(count, _INT)
+        cols['gpu_free_milli'] = np.zeros(count, _INT)
+        cols['zone'] = np.zeros(count, np.int32)
+        cols['enabled'] = np.zeros(count, bool)
+        cols['last_report'] = np.zeros(count)
+        cols['instances'] = np.zeros(count, _INT)
+        return cols
+
+    def _code(self, table: list[str], value: str) -> int:
+        try:
+            return table.index(value)
+        except ValueError:
+            table.append(value)
+            return len(table) - 1
+
+    def _fill_row(self, cols: dict[str, np.ndarray], row: int,
+                  host: Host, now: float) -> None:
+        for name in RESOURCES:
+            cols[name + '_total'][row] = getattr(host, name)
+            cols[name + '_external'][row] = getattr(host, name + '_used')
+        cols['memory_mb_ratio'][row] = (
+            np.nan if host.ram_allocation_ratio is None
+            else host.ram_allocation_ratio)
+        cols['vcpus_milli_ratio'][row] = (
+            np.nan if host.cpu_allocation_ratio is None
+            else host.cpu_allocation_ratio)
+        cols['disk_gb_ratio'][row] = (
+            np.nan if host.disk_allocation_ratio is None
+            else host.disk_allocation_ratio)
+        cols['gpus_total'][row] = host.gpus
+        cols['gpu_model'][row] = self._code(self.gpu_models, host.gpu_model)
+        cols['zone'][row] = self._code(self.zones, host.zone)
+        cols['enabled'][row] = host.enabled
+        cols['last_report'][row] = now
+
+    def _build_columns(self, hosts: list[Host]) -> None:
+        now = time.time()
+        cards = max([h.gpus for h in hosts] + [1])
+        cols = self._empty(len(hosts), cards)
+        for row, host in enumerate(hosts):
+            self._fill_row(cols, row, host, now)
+        self._cols = cols
+        self.names = [h.name for h in hosts]
+        self._rows = {name: row for row, name in enumerate(self.names)}
+        self.labels = [dict(h.labels) for h in hosts]
+        self._refresh_all()
+
+    def _layout_changed(self) -> None:
+        self._rows = {name: row for row, name in enumerate(self.names)}
+        self._views.clear()
+        self.generation += 1
+
+    # -- derived columns --------------------------------------------------
+
+    def _refresh_all(self) -> None:
+        self._layout_changed()
+        for name in RESOURCES:
+            self._refresh_resource(name, slice(None))
+        self._refresh_gpus(slice(None))
+
+    def _refresh_resource(self, name: str, rows: slice | int) -> None:
+        if isinstance(rows, int):
+            rows = slice(rows, rows + 1)
+        cols = self._cols
+        total = cols[name + '_total'][rows]
+        ratio = cols[name + '_ratio'][rows]
+        ratio = np.where(np.isnan(ratio), self.settings.ratios[name], ratio)
+        usable = np.maximum(total - self.settings.reserved[name], 0)
+        capacity = np.floor(usable * ratio).astype(_INT)
+        used = cols[name + '_external'][rows] + cols[name + '_claimed'][rows]
+        free = capacity - used
+        cols[name + '_used'][rows] = used
+        cols[name + '_usable'][rows] = usable
+        cols[name + '_capacity'][rows] = capacity
+        cols[name + '_free'][rows] = free
+        cols[name + '_fit'][rows] = np.minimum(free, usable)
+
+    def _refresh_gpus(self, rows: slice | int) -> None:
+        if isinstance(rows, int):
+            rows = slice(rows, rows + 1)
+        cols = self._cols
+        used = cols['gpu_used'][rows]
+        total = cols['gpus_total'][rows]
+        present = np.arange(used.shape[1])[None, :] < total[:, None]
+        free = np.where(present, CARD_MILLI - used, 0)
+        cols['gpu_free_cards'][rows] = np.sum(present & (used == 0), axis=1)
+        cols['gpu_max_free'][rows] = np.max(free, axis=1)
+        cols['gpu_free_milli'][rows] = np.sum(free, axis=1)
+
+    def set_settings(self, settings: CapacitySettings) -> None:
+        """Apply new allocation ratios and reserved amounts to every host."""
+        if settings == self.settings:
+            return
+        self.settings = settings
+        for name in RESOURCES:
+            self._refresh_resource(name, slice(None))
+
+    # -- reading ----------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._rows
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        # Columns are served as cached read-only views.
+        cols = self.__dict__.get('_cols')
+        if cols is None or name not in cols:
+            raise AttributeError(name)
+        view = self._views.get(name)
+        if view is None:
+            view = cols[name].view()
+            view.flags.writeable = False
+            self._views[name] = view
+        return view
+
+    def row(self, name: str) -> int:
+        """Return the row of host ``name``; raise KeyError if unknown."""
+        return self._rows[name]
+
+    def host(self, row: int) -> HostState:
+        """Return a read-only view of one host for per-host plugins."""
+        return HostState(self, row)
+
+    def card_free(self, row: int) -> np.ndarray:
+        """Return the free share of each card of a host, in thousandths."""
+        count = int(self._cols['gpus_total'][row])
+        return CARD_MILLI - self._cols['gpu_used'][row, :count]
+
+    def to_host(self, row: int) -> Host:
+        """Return the description of a host, without sora's claims."""
+        cols = self._cols
+
+        def ratio(col: str) -> float | None:
+            value = float(cols[col][row])
+            return None if np.isnan(value) else value
+
+        return Host(
+            name=self.names[row],
+            memory_mb=int(cols['memory_mb_total'][row]),
+            vcpus_milli=int(cols['vcpus_milli_total'][row]),
+            disk_gb=int(cols['disk_gb_total'][row]),
+            memory_mb_used=int(cols['memory_mb_external'][row]),
+            vcpus_milli_used=int(cols['vcpus_milli_external'][row]),
+            disk_gb_used=int(cols['disk_gb_external'][row]),
+            gpus=int(cols['gpus_total'][row]),
+            gpu_model=self.gpu_models[cols['gpu_model'][row]],
+            zone=self.zones[cols['zone'][row]],
+            labels=dict(self.labels[row]),
+            enabled=bool(cols['enabled'][row]),
+            ram_allocation_ratio=ratio('memory_mb_ratio'),
+            cpu_allocation_ratio=ratio('vcpus_milli_ratio'),
+            disk_allocation_ratio=ratio('disk_gb_ratio'))
+
+    # -- changing hosts ---------------------------------------------------
+
+    def replace_all(self, hosts: Iterable[Host]) -> None:
+        """Replace every host at once; the caller re-applies its claims."""
+        self._build_columns(sorted(hosts, key=lambda h: h.name))
+
+    def _grow_cards(self, cards: int) -> None:
+        used = self._cols['gpu_used']
+        if cards > used.shape[1]:
+            wider = np.zeros((used.shape[0], cards), _INT)
+            wider[:, :used.shape[1]] = used
+            self._cols['gpu_used'] = wider
+            self._views.pop('gpu_used', None)
+
+    def add(self, host: Host) -> int:
+        """Insert a new host in name order and return its row."""
+        row = bisect.bisect_left(self.names, host.name)
+        self._grow_cards(host.gpus)
+        one = self._empty(1, self._cols['gpu_used'].shape[1])
+        self._fill_row(one, 0, host, time.time())
+        for key, column in self._cols.items():
+            self._cols[key] = np.insert(column, row, one[key], axis=0)
+        self.names.insert(row, host.name)
+        self.labels.insert(row, dict(host.labels))
+        self._layout_changed()
+        self._refresh_row(row)
+        return row
+
+    def update(self, host: Host) -> int:
+        """Replace a host's description and reported usage, keeping claims."""
+        row = self._rows[host.name]
+        self._grow_cards(host.gpus)
+        cols = self._cols
+        self._fill_row(cols, row, host, cols['last_report'][row])
+        self.labels[row] = dict(host.labels)
+        self.generation += 1
+        self._refresh_row(row)
+        return row
+
+    def remove(self, name: str) -> None:
+        """Delete a host and its row."""
+        row = self._rows[name]
+        for key, column in self._cols.items():
+            self._cols[key] = np.delete(column, row, axis=0)
+        del self.names[row]
+        del self.labels[row]
+        self._layout_changed()
+
+    def report(self, row: int, used: Mapping[str, int] | None,
+               at: float | None = None) -> None:
+        """Record a host's heartbeat and, if given, its usage outside sora.
+
+        ``used`` maps a resource to what the host uses beyond the claims
+        that sora made on it, for example its own services.
+        """
+        self._cols['last_report'][row] = time.time() if at is None else at
+        for name, value in (used or {}).items():
+            self._cols[name + '_external'][row] = value
+            self._refresh_resource(name, row)
+
+    def _refresh_row(self, row: int) -> None:
+        for name in RESOURCES:
+            self._refresh_resource(name, row)
+        self._refresh_gpus(row)
+
+    # -- claims -----------------------------------------------------------
+
+    def gpu_cards_for(self, row: int, gpus: int,
+                      gpu_milli: int) -> list[int] | None:
+        """Choose the cards a GPU request would take on a host, or None.
+
+        Whole cards are the lowest-numbered cards with nothing on them. A
+        share of one card goes to the card with the least free share that
+        still fits it, so shares pack onto cards that are already in use.
+        """
+        if gpus == 0:
+            return []
+        free = self.card_free(row)
+        if gpu_milli >= CARD_MILLI:
+            idle = np.flatnonzero(free == CARD_MILLI)
+            if len(idle) < gpus:
+                return None
+            return [int(card) for card in idle[:gpus]]
+        fitting = np.flatnonzero(free >= gpu_milli)
+        if not len(fitting):
+            return None
+        # argmin keeps the lowest-numbered card among equal free shares.
+        return [int(fitting[np.argmin(free[fitting])])]
+
+    def apply(self, row: int, amounts: Mapping[str, int],
+              cards: Iterable[int], gpu_milli: int, sign: int) -> None:
+        """Add (sign=1) or remove (sign=-1) one instance's usage on a host."""
+        cols = self._cols
+        for name in RESOURCES:
+            if amounts.get(name):
+                cols[name + '_claimed'][row] += sign * amounts[name]
+                self._refresh_resource(name, row)
+        cards = list(cards)
+        if cards:
+            cols['gpu_used'][row, cards] += sign * gpu_milli
+            self._refresh_gpus(row)
+        cols['instances'][row] += sign

@@ -1,0 +1,231 @@
+"""The SchedulerManager: the object a daemon embeds to place requests."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import time
+
+import numpy as np
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from sora import conf as sora_conf
+from sora import exception
+from sora.filters.base import FilterContext
+from sora.inventory import loader as inventory_loader
+from sora import plugins
+from sora.scheduler.host import Host
+from sora.scheduler import pipeline as pipeline_mod
+from sora.scheduler.request import RequestSpec
+from sora.scheduler.selection import Claim
+from sora.scheduler.selection import Selection
+from sora.state import base as state_base
+from sora.state import memory as memory_store
+
+LOG = logging.getLogger(__name__)
+
+
+def default_sources() -> dict[str, plugins.PluginSource]:
+    """Return plugin sources that read the installed entry points."""
+    return {namespace: plugins.PluginSource(namespace)
+            for namespace in (plugins.SCHEDULER_NAMESPACE,
+                              plugins.FILTER_NAMESPACE,
+                              plugins.WEIGHER_NAMESPACE,
+                              plugins.INVENTORY_NAMESPACE)}
+
+
+class SchedulerManager:
+    """Places requests on hosts with the configured policy and filters.
+
+    The manager owns the host state and the claims, through its state store.
+    Every decision filters the hosts, asks the policy to rank the ones that
+    pass, and claims the best one before the next decision starts. All
+    public methods are safe to call from many threads.
+
+    :param conf: the options; defaults to oslo.config's global ``CONF``.
+        sora registers its options on it. Two managers may use two
+        ``ConfigOpts`` objects in one process.
+    :param store: where hosts and claims are kept; defaults to a new
+        in-process store.
+    :param load_inventory: read the hosts of ``[inventory]`` at startup.
+    :param sources: plugin sources by namespace, for tests that inject
+        plugins; defaults to the installed entry points.
+    :raises SoraException: when an option, the policy, a filter or the
+        inventory is invalid. Nothing is started in that case.
+    """
+
+    def __init__(self, conf: cfg.ConfigOpts | None = None,
+                 store: state_base.StateStore | None = None,
+                 load_inventory: bool = True,
+                 sources: Mapping[str, plugins.PluginSource] | None = None
+                 ) -> None:
+        self.conf = cfg.CONF if conf is None else conf
+        sora_conf.register_opts(self.conf)
+        self.sources = dict(default_sources())
+        self.sources.update(sources or {})
+
+        self._pipeline = pipeline_mod.Pipeline.build(self.conf, self.sources)
+        self._rng = np.random.default_rng(self.conf.scheduler.seed)
+        self.store = store or memory_store.InProcessStore()
+        with self.store.lock:
+            self.store.hosts.set_settings(self._pipeline.settings.capacity)
+        info = self._pipeline.driver_info
+        LOG.info('Loaded scheduler policy %s (%s) from %s %s',
+                 info.name, info.entry_point, info.distribution,
+                 info.version)
+
+        if load_inventory:
+            self.load_inventory()
+
+    @property
+    def driver_name(self) -> str:
+        """The name of the policy that new decisions use."""
+        return self._pipeline.driver_name
+
+    @property
+    def pipeline(self) -> pipeline_mod.Pipeline:
+        return self._pipeline
+
+    # -- inventory and host lifecycle -------------------------------------
+
+    def load_inventory(self) -> list[Claim]:
+        """Read ``[inventory]`` and replace the hosts with what it lists.
+
+        The source is read and checked in full before anything changes.
+        Claims on hosts that remain are kept; the dropped ones are returned.
+        """
+        hosts = inventory_loader.read_inventory(
+            self.conf, self.sources[plugins.INVENTORY_NAMESPACE])
+        dropped = self.store.load(hosts)
+        LOG.info('Loaded %d hosts from inventory source %s',
+                 len(hosts), self.conf.inventory.source)
+        for claim in dropped:
+            LOG.warning('Dropped claim %s on host %s: the host is no longer '
+                        'in the inventory', claim.claim_id, claim.host)
+        return dropped
+
+    def set_hosts(self, hosts: list[Host]) -> list[Claim]:
+        """Replace every host, keeping the claims on hosts that remain."""
+        inventory_loader.check_unique(hosts, 'set_hosts')
+        return self.store.load(hosts)
+
+    def add_host(self, host: Host) -> None:
+        self.store.add_host(host)
+
+    def update_host(self, host: Host) -> None:
+        """Replace a host's capacity, labels, zone or enabled flag."""
+        self.store.update_host(host)
+
+    def remove_host(self, name: str, force: bool = False) -> list[Claim]:
+        """Remove a host; a host with claims needs ``force=True``."""
+        return self.store.remove_host(name, force)
+
+    def report_usage(self, name: str, memory_mb_used: int | None = None,
+                     vcpus_milli_used: int | None = None,
+                     disk_gb_used: int | None = None,
+                     at: float | None = None) -> None:
+        """Record a host's heartbeat and its usage outside sora's claims."""
+        used = {key: value for key, value in (
+            ('memory_mb', memory_mb_used),
+            ('vcpus_milli', vcpus_milli_used),
+            ('disk_gb', disk_gb_used)) if value is not None}
+        for key, value in used.items():
+            if isinstance(value, bool) or not isinstance(value, int) \
+                    or value < 0:
+                raise exception.InvalidRequest(
+                    key + '_used', value, 'expected an integer of 0 or more')
+        self.store.report(name, used, at)
+
+    # -- decisions --------------------------------------------------------
+
+    def select_destinations(self, request: RequestSpec) -> list[Selection]:
+        """Choose and claim a host for every instance of ``request``.
+
+        Each instance sees the claims of the instances before it. The
+        request is all or nothing: when one instance finds no host, the
+        claims of the others are released and NoValidHost is raised.
+        """
+        pipeline = self._pipeline
+        placed: list[Selection] = []
+        with self.store.lock:
+            self.store.refresh()
+            try:
+                for _ in range(request.num_instances):
+                    placed.append(self._place_one(pipeline, request))
+            except Exception:
+                for selection in placed:
+                    self.store.release(selection.claim.claim_id)
+                raise
+        return placed
+
+    def _place_one(self, pipeline: pipeline_mod.Pipeline,
+                   request: RequestSpec) -> Selection:
+        table = self.store.hosts
+        context = FilterContext(
+            self.store.group_members(request.group) if request.group
+            else {}, time.time())
+
+        if len(table) == 0:
+            raise self._no_valid_host(pipeline, request, context)
+        mask = pipeline.filter(table, request, context)
+        rows = np.flatnonzero(mask)
+        if not len(rows):
+            raise self._no_valid_host(pipeline, request, context)
+
+        settings = pipeline.settings
+        limit = max(settings.max_attempts, settings.host_subset_size)
+        ranked = pipeline.rank(table, rows, request, limit, self._rng)
+        chosen = ranked.pop(subset_pick(len(ranked), settings, self._rng))
+        names = [table.names[row] for row in [chosen] + ranked]
+
+        # The store checks the fit again as it records the claim. The
+        # in-process store cannot disagree with the filters, but a shared
+        # store may have seen another scheduler's claim in between, so the
+        # next-ranked hosts are tried before giving up.
+        for position, name in enumerate(names):
+            try:
+                claim = self.store.claim(name, request)
+            except exception.ClaimFailed as failure:
+                LOG.debug('Claim on %s failed for request %s: %s', name,
+                          request.request_id, failure.reason)
+                continue
+            alternates = tuple(n for n in names[position + 1:]
+                               )[:settings.max_attempts - 1]
+            LOG.debug('Request %s placed on %s by policy %s; alternates %s',
+                      request.request_id, name, pipeline.driver_name,
+                      ', '.join(alternates) or 'none')
+            return Selection(name, claim, alternates)
+        raise exception.NoValidHost(len(table), {'claim failed': len(names)},
+                                    request.request_id)
+
+    def _no_valid_host(self, pipeline: pipeline_mod.Pipeline,
+                       request: RequestSpec,
+                       context: FilterContext) -> exception.NoValidHost:
+        table = self.store.hosts
+        reasons = pipeline.explain(table, request, context)
+        error = exception.NoValidHost(len(table), reasons,
+                                      request.request_id)
+        LOG.info('Request %s: %s', request.request_id, error.summary())
+        return error
+
+    def claim(self, host: str, request: RequestSpec) -> Claim:
+        """Claim one instance of ``request`` on a named host.
+
+        A caller uses it to claim an alternate without scheduling again.
+        """
+        return self.store.claim(host, request)
+
+    def release(self, claim: Claim | Selection | str) -> Claim:
+        """Free a claim, given as a Claim, a Selection or a claim id."""
+        if isinstance(claim, Selection):
+            claim = claim.claim
+        claim_id = claim.claim_id if isinstance(claim, Claim) else claim
+        return self.store.release(claim_id)
+
+
+def subset_pick(count: int, settings: pipeline_mod.Settings,
+                rng: np.random.Generator) -> int:
+    """Return the position of the chosen host among the ranked ones."""
+    if settings.host_subset_size <= 1 or count <= 1:
+        return 0
+    return int(rng.integers(min(settings.host_subset_size, count)))

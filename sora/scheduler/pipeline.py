@@ -1,0 +1,215 @@
+"""The filters and the policy of one configuration, built together.
+
+The manager builds a pipeline from the options at startup and again on each
+reload, then swaps it in with one assignment. A decision takes the pipeline
+once at its start, so it finishes on the policy it began with even if the
+options change meanwhile.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+
+import numpy as np
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from sora import conf as sora_conf
+from sora.conf import opts as conf_opts
+from sora.drivers import base as driver_base
+from sora import exception
+from sora.filters import base as filter_base
+from sora import plugins
+from sora.scheduler.host_state import HostState
+from sora.scheduler.host_table import CapacitySettings
+from sora.scheduler.host_table import HostTable
+from sora.scheduler import ranking
+from sora.scheduler.request import RequestSpec
+
+LOG = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """The scheduler options one decision uses, read once per pipeline."""
+
+    max_attempts: int
+    host_subset_size: int
+    shuffle_ties: bool
+    capacity: CapacitySettings
+
+
+def read_settings(conf: cfg.ConfigOpts) -> Settings:
+    fs = conf.filter_scheduler
+    return Settings(
+        max_attempts=conf.scheduler.max_attempts,
+        host_subset_size=fs.host_subset_size,
+        shuffle_ties=fs.shuffle_best_same_weighed_hosts,
+        capacity=CapacitySettings(
+            ratios={'memory_mb': fs.ram_allocation_ratio,
+                    'vcpus_milli': fs.cpu_allocation_ratio,
+                    'disk_gb': fs.disk_allocation_ratio},
+            reserved={'memory_mb': fs.reserved_host_memory_mb,
+                      'vcpus_milli': int(round(fs.reserved_host_cpus * 1000)),
+                      'disk_gb': fs.reserved_host_disk_gb}))
+
+
+def _register_plugin_opts(conf: cfg.ConfigOpts, plugin: type) -> None:
+    list_opts = getattr(plugin, 'list_opts', None)
+    if list_opts is None:
+        return
+    pairs = list_opts()
+    for group, opts in pairs:
+        conf.register_opts(opts, group=group)
+    sora_conf.validate_opts(conf, pairs)
+
+
+class Pipeline:
+    """A loaded policy, its filters, and the settings they run with."""
+
+    def __init__(self, driver_info: plugins.PluginInfo,
+                 driver: driver_base.SchedulerDriver,
+                 filters: list[filter_base.BaseFilter],
+                 settings: Settings) -> None:
+        self.driver_info = driver_info
+        self.driver = driver
+        self.filters = filters
+        self.settings = settings
+        self._custom_rank = (type(driver).rank_hosts
+                             is not driver_base.SchedulerDriver.rank_hosts)
+
+    @property
+    def driver_name(self) -> str:
+        return self.driver_info.name
+
+    @classmethod
+    def build(cls, conf: cfg.ConfigOpts,
+              sources: dict[str, plugins.PluginSource]) -> Pipeline:
+        """Load the configured policy and filters and read the options.
+
+        Raise a SoraException naming the option and value on any problem.
+        Nothing is swapped in by this call, so a failure leaves the running
+        pipeline untouched.
+        """
+        sora_conf.validate_opts(conf, conf_opts.list_opts())
+        files = conf.config_file or ()
+
+        driver_name = conf.scheduler.driver
+        info = sources[plugins.SCHEDULER_NAMESPACE].load(
+            driver_name, 'scheduler', 'driver', files)
+        _register_plugin_opts(conf, info.plugin)
+        driver = info.plugin(conf)
+        if not isinstance(driver, driver_base.SchedulerDriver):
+            raise exception.PluginLoadFailed(
+                plugins.SCHEDULER_NAMESPACE, driver_name, info.entry_point,
+                info.distribution,
+                TypeError('%r is not a SchedulerDriver' % info.plugin))
+
+        filter_source = sources[plugins.FILTER_NAMESPACE]
+        names = conf.filter_scheduler.enabled_filters
+        installed = filter_source.names()
+        unknown = [n for n in names if n not in installed]
+        if unknown:
+            raise exception.PluginNotFound(
+                'filter_scheduler', 'enabled_filters', ', '.join(unknown),
+                plugins.FILTER_NAMESPACE, installed, files)
+        filters = []
+        for name in names:
+            filter_info = filter_source.load(name, 'filter_scheduler',
+                                             'enabled_filters', files)
+            _register_plugin_opts(conf, filter_info.plugin)
+            host_filter = filter_info.plugin(conf)
+            host_filter.name = name
+            filters.append(host_filter)
+
+        return cls(info, driver, filters, read_settings(conf))
+
+    def filter(self, table: HostTable, request: RequestSpec,
+               context: filter_base.FilterContext) -> np.ndarray:
+        """Return a boolean array of the hosts that pass every filter."""
+        mask = np.ones(len(table), bool)
+        debug = LOG.isEnabledFor(logging.DEBUG)
+        for host_filter in self.filters:
+            mask &= host_filter.filter_hosts(table, request, context, mask)
+            if debug:
+                LOG.debug('Filter %s kept %d hosts for request %s',
+                          host_filter.name, np.count_nonzero(mask),
+                          request.request_id)
+            if not mask.any():
+                break
+        return mask
+
+    def explain(self, table: HostTable, request: RequestSpec,
+                context: filter_base.FilterContext) -> dict[str, int]:
+        """Count, per reason, the hosts that the filters reject.
+
+        Each host is counted once, under the first filter that rejects it.
+        """
+        reasons: collections.Counter = collections.Counter()
+        remaining = np.ones(len(table), bool)
+        for host_filter in self.filters:
+            passes = host_filter.filter_hosts(table, request, context,
+                                              remaining)
+            rejected = np.flatnonzero(remaining & ~passes)
+            for row in rejected:
+                reasons[host_filter.rejection_reason(
+                    table.host(int(row)), request, context)] += 1
+            remaining &= passes
+        return dict(reasons)
+
+    def rank(self, table: HostTable, rows: np.ndarray, request: RequestSpec,
+             limit: int, rng: np.random.Generator) -> list[int]:
+        """Return up to ``limit`` candidate rows, best first.
+
+        Raise PolicyError, before anything is claimed, when the policy
+        returns something other than candidate hosts or finite scores.
+        """
+        if self._custom_rank:
+            ranked = self.driver.rank_hosts(table, rows, request, limit)
+            return self._check_ranked(table, rows, ranked, limit)
+        scores = self.driver.score_hosts(table, rows, request)
+        self._check_scores(scores, len(rows))
+        tie_rng = rng if self.settings.shuffle_ties else None
+        return ranking.best_rows(scores, rows, limit, tie_rng)
+
+    def _check_scores(self, scores: object, count: int) -> None:
+        name = self.driver_name
+        try:
+            array = np.asarray(scores, dtype=float)
+        except (TypeError, ValueError):
+            raise exception.PolicyError(
+                name, 'scores %r are not numbers' % (scores,)) from None
+        if array.shape != (count,):
+            raise exception.PolicyError(
+                name, 'expected %d scores, one per candidate, got shape %s'
+                % (count, array.shape))
+        if count and not np.isfinite(array).all():
+            raise exception.PolicyError(
+                name, 'a score is NaN or infinite')
+
+    def _check_ranked(self, table: HostTable, rows: np.ndarray,
+                      ranked: object, limit: int) -> list[int]:
+        name = self.driver_name
+        if not isinstance(ranked, (list, tuple)):
+            raise exception.PolicyError(
+                name, 'expected a list of hosts, got %r' % (ranked,))
+        candidates = set(int(r) for r in rows)
+        picked: list[int] = []
+        for item in ranked[:limit]:
+            if not isinstance(item, HostState) or item.table is not table:
+                raise exception.PolicyError(
+                    name, '%r is not a host of this scheduler' % (item,))
+            if item.row not in candidates:
+                raise exception.PolicyError(
+                    name, 'host %s did not pass the filters for this request'
+                    % item.name)
+            if item.row in picked:
+                raise exception.PolicyError(
+                    name, 'host %s is listed twice' % item.name)
+            picked.append(item.row)
+        if not picked and candidates:
+            raise exception.PolicyError(
+                name, 'no host was returned although %d passed the filters'
+                % len(candidates))
+        return picked

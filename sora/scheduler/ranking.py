@@ -1,0 +1,28 @@
+"""Order candidate hosts by score, with a defined tie-break."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def best_rows(scores: np.ndarray, rows: np.ndarray, limit: int,
+              rng: np.random.Generator | None = None) -> list[int]:
+    """Return up to ``limit`` rows, highest score first.
+
+    ``rows`` must be in ascending order. Since the host table is sorted by
+    name, equal scores then go to the host whose name sorts first. With
+    ``rng``, equal scores go to a host drawn at random among them instead.
+    Each pass is one scan of the scores, so the cost is ``limit`` scans and
+    never a full sort.
+    """
+    scores = np.array(scores, dtype=float)
+    picked: list[int] = []
+    for _ in range(min(limit, len(rows))):
+        best = int(np.argmax(scores))
+        if rng is not None:
+            tied = np.flatnonzero(scores == scores[best])
+            if len(tied) > 1:
+                best = int(tied[rng.integers(len(tied))])
+        picked.append(int(rows[best]))
+        scores[best] = -np.inf
+    return picked

@@ -1,0 +1,119 @@
+"""The state-store interface: where host state and claims are kept.
+
+The manager decides on the store's host table and records every claim
+through the store. The in-process store keeps both in this process; a store
+shared between scheduler processes implements the same methods so that
+claims made by one process are seen by the others.
+"""
+
+from __future__ import annotations
+
+import abc
+import collections
+from collections.abc import Iterable, Mapping, Sequence
+import threading
+
+from sora.scheduler.host import Host
+from sora.scheduler.host_table import CapacitySettings
+from sora.scheduler.host_table import HostTable
+from sora.scheduler.request import RequestSpec
+from sora.scheduler.selection import Claim
+
+
+class StateStore(abc.ABC):
+    """Hosts and claims, changed only through these methods.
+
+    ``lock`` serialises every change. The manager holds it for a whole
+    decision, so a decision never sees a half-applied change and the next
+    decision sees every claim of the one before.
+    """
+
+    def __init__(self, settings: CapacitySettings | None = None) -> None:
+        self.lock = threading.RLock()
+        self.hosts = HostTable(settings)
+
+    @abc.abstractmethod
+    def load(self, hosts: Sequence[Host]) -> list[Claim]:
+        """Replace the inventory with ``hosts``.
+
+        Claims on hosts that remain are kept and applied to their new
+        description. Claims on hosts that are gone are dropped and
+        returned, so that the caller can log them.
+        """
+
+    @abc.abstractmethod
+    def add_host(self, host: Host) -> None:
+        """Add a new host; raise HostExists if the name is taken."""
+
+    @abc.abstractmethod
+    def update_host(self, host: Host) -> None:
+        """Replace a host's description; raise HostNotFound if unknown."""
+
+    @abc.abstractmethod
+    def remove_host(self, name: str, force: bool = False) -> list[Claim]:
+        """Remove a host and return the claims dropped with it.
+
+        Without ``force``, a host that holds claims is kept and HostHasClaims
+        is raised.
+        """
+
+    @abc.abstractmethod
+    def report(self, name: str, used: Mapping[str, int] | None = None,
+               at: float | None = None) -> None:
+        """Record a host's heartbeat and its usage outside sora."""
+
+    @abc.abstractmethod
+    def claim(self, host: str, request: RequestSpec) -> Claim:
+        """Check that one instance fits on ``host`` and record its claim.
+
+        Raise ClaimFailed, and record nothing, when it does not fit.
+        """
+
+    @abc.abstractmethod
+    def release(self, claim_id: str) -> Claim:
+        """Free a claim; raise ClaimNotFound, changing nothing, if unknown."""
+
+    @abc.abstractmethod
+    def claims(self, host: str | None = None) -> list[Claim]:
+        """Return the claims held, on one host or on all of them."""
+
+    @abc.abstractmethod
+    def group_members(self, group: str) -> Mapping[str, int]:
+        """Return how many instances of ``group`` each host holds."""
+
+    def refresh(self, hosts: Iterable[str] | None = None) -> None:
+        """Bring the local host table up to date with the shared state.
+
+        The in-process store is always up to date, so this does nothing
+        there.
+        """
+
+    def close(self) -> None:
+        """Release connections; the in-process store has none."""
+
+
+class GroupIndex:
+    """Counts of group members per host, kept in step with the claims."""
+
+    def __init__(self) -> None:
+        self._members: dict[str, collections.Counter] = {}
+
+    def add(self, claim: Claim) -> None:
+        if claim.group:
+            self._members.setdefault(claim.group,
+                                     collections.Counter())[claim.host] += 1
+
+    def remove(self, claim: Claim) -> None:
+        if not claim.group:
+            return
+        members = self._members.get(claim.group)
+        if members is None:
+            return
+        members[claim.host] -= 1
+        if members[claim.host] <= 0:
+            del members[claim.host]
+        if not members:
+            del self._members[claim.group]
+
+    def members(self, group: str) -> Mapping[str, int]:
+        return dict(self._members.get(group, {}))
