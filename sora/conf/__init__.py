@@ -69,6 +69,22 @@ def expected_values(opt: cfg.Opt) -> str:
     return kind
 
 
+def register_plugin_opts(conf: cfg.ConfigOpts, plugin: type) -> None:
+    """Register and check the options that a plugin class lists.
+
+    ``plugin.list_opts()`` returns ``(group, options)`` pairs. A group given
+    as an OptGroup is registered by name, because oslo.config would share
+    one OptGroup object, and the overrides kept on it, between ConfigOpts.
+    """
+    list_opts = getattr(plugin, 'list_opts', None)
+    if list_opts is None:
+        return
+    pairs = list_opts()
+    for group, opts in pairs:
+        conf.register_opts(opts, group=getattr(group, 'name', group))
+    validate_opts(conf, pairs)
+
+
 def validate_opts(conf: cfg.ConfigOpts,
                   opts: list[tuple[cfg.OptGroup | str, list[cfg.Opt]]]
                   ) -> None:

@@ -1,5 +1,7 @@
 """Options of the ``[scheduler]`` group: which policy ranks hosts."""
 
+import copy
+
 from oslo_config import cfg
 
 GROUP = cfg.OptGroup(
@@ -67,8 +69,11 @@ Possible values:
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:
-    conf.register_group(GROUP)
-    conf.register_opts(OPTS, group=GROUP)
+    # ConfigOpts.register_group copies the group shallowly, so registering
+    # GROUP itself would share its options, and their overrides, between
+    # every ConfigOpts in the process. Each one gets its own group.
+    conf.register_group(copy.deepcopy(GROUP))
+    conf.register_opts(OPTS, group=GROUP.name)
 
 
 def list_opts() -> dict:

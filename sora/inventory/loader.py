@@ -33,11 +33,7 @@ def read_inventory(conf: cfg.ConfigOpts,
     name = conf.inventory.source
     info = source.load(name, 'inventory', 'source',
                        sora_conf.option_files(conf, 'inventory', 'source'))
-    list_opts = getattr(info.plugin, 'list_opts', None)
-    if list_opts is not None:
-        for group, opts in list_opts():
-            conf.register_opts(opts, group=group)
-        sora_conf.validate_opts(conf, list_opts())
+    sora_conf.register_plugin_opts(conf, info.plugin)
     located = info.plugin(conf).read()
     check_unique(located, name)
     return [host for host, _location in located]

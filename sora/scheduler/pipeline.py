@@ -56,13 +56,7 @@ def read_settings(conf: cfg.ConfigOpts) -> Settings:
 
 
 def _register_plugin_opts(conf: cfg.ConfigOpts, plugin: type) -> None:
-    list_opts = getattr(plugin, 'list_opts', None)
-    if list_opts is None:
-        return
-    pairs = list_opts()
-    for group, opts in pairs:
-        conf.register_opts(opts, group=group)
-    sora_conf.validate_opts(conf, pairs)
+    sora_conf.register_plugin_opts(conf, plugin)
 
 
 class Pipeline:
