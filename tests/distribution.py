@@ -1,0 +1,73 @@
+"""Build and install throwaway distributions that declare sora plugins."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import fixtures
+
+PYPROJECT = """\
+[build-system]
+requires = ["setuptools>=70.1"]
+build-backend = "setuptools.build_meta"
+"""
+
+
+class InstalledDistribution(fixtures.Fixture):
+    """A real distribution installed into a temporary folder.
+
+    The distribution has one module, ``module`` with the text ``source``,
+    and its own setup.cfg declares ``entry_points``, a mapping of
+    namespace to lines such as ``"least = my_module:LeastPolicy"``. pip
+    builds and installs it with --target, so it is seen only by processes
+    that put ``path`` on PYTHONPATH. Nothing is mocked: sora finds the
+    entry points through importlib.metadata as for any installed package.
+    """
+
+    def __init__(self, name, module, source, entry_points, version='1.0'):
+        super().__init__()
+        self.name = name
+        self.module = module
+        self.source = source
+        self.entry_points = entry_points
+        self.version = version
+
+    def _setUp(self):
+        project = self.useFixture(fixtures.TempDir()).path
+        self.path = self.useFixture(fixtures.TempDir()).path
+
+        sections = []
+        for namespace, lines in self.entry_points.items():
+            sections.append('%s =\n%s' % (namespace, ''.join(
+                '    %s\n' % line for line in lines)))
+        setup_cfg = textwrap.dedent("""\
+            [metadata]
+            name = {name}
+            version = {version}
+
+            [options]
+            py_modules = {module}
+
+            [options.entry_points]
+            """).format(name=self.name, version=self.version,
+                        module=self.module) + ''.join(sections)
+
+        files = {'pyproject.toml': PYPROJECT, 'setup.cfg': setup_cfg,
+                 self.module + '.py': textwrap.dedent(self.source)}
+        for filename, text in files.items():
+            with open(os.path.join(project, filename), 'w',
+                      encoding='utf-8') as stream:
+                stream.write(text)
+
+        # --no-build-isolation builds with the setuptools of this
+        # environment, so no package index is needed.
+        result = subprocess.run(
+            [sys.executable, '-m', 'pip', 'install', '--quiet', '--no-deps',
+             '--no-build-isolation', '--no-index',
+             '--disable-pip-version-check', '--target', self.path, project],
+            capture_output=True, text=True, timeout=300, check=False)
+        if result.returncode:
+            raise RuntimeError('pip could not install the test distribution '
+                               '%s:\n%s%s' % (self.name, result.stdout,
+                                              result.stderr))
