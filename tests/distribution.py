@@ -17,19 +17,18 @@ build-backend = "setuptools.build_meta"
 class InstalledDistribution(fixtures.Fixture):
     """A real distribution installed into a temporary folder.
 
-    The distribution has one module, ``module`` with the text ``source``,
-    and its own setup.cfg declares ``entry_points``, a mapping of
-    namespace to lines such as ``"least = my_module:LeastPolicy"``. pip
+    ``modules`` maps each top-level module name to its source text, and
+    the distribution's own setup.cfg declares ``entry_points``, a mapping
+    of namespace to lines such as ``"least = my_module:LeastPolicy"``. pip
     builds and installs it with --target, so it is seen only by processes
     that put ``path`` on PYTHONPATH. Nothing is mocked: sora finds the
     entry points through importlib.metadata as for any installed package.
     """
 
-    def __init__(self, name, module, source, entry_points, version='1.0'):
+    def __init__(self, name, modules, entry_points, version='1.0'):
         super().__init__()
         self.name = name
-        self.module = module
-        self.source = source
+        self.modules = modules
         self.entry_points = entry_points
         self.version = version
 
@@ -47,14 +46,18 @@ class InstalledDistribution(fixtures.Fixture):
             version = {version}
 
             [options]
-            py_modules = {module}
+            py_modules =
+            {modules}
 
             [options.entry_points]
             """).format(name=self.name, version=self.version,
-                        module=self.module) + ''.join(sections)
+                        modules='\n'.join('    ' + module
+                                          for module in self.modules),
+                        ) + ''.join(sections)
 
-        files = {'pyproject.toml': PYPROJECT, 'setup.cfg': setup_cfg,
-                 self.module + '.py': textwrap.dedent(self.source)}
+        files = {'pyproject.toml': PYPROJECT, 'setup.cfg': setup_cfg}
+        for module, source in self.modules.items():
+            files[module + '.py'] = textwrap.dedent(source)
         for filename, text in files.items():
             with open(os.path.join(project, filename), 'w',
                       encoding='utf-8') as stream:
@@ -64,7 +67,7 @@ class InstalledDistribution(fixtures.Fixture):
         # environment, so no package index is needed.
         result = subprocess.run(
             [sys.executable, '-m', 'pip', 'install', '--quiet', '--no-deps',
-             '--no-build-isolation', '--no-index',
+             '--no-build-isolation', '--no-index', '--no-cache-dir',
              '--disable-pip-version-check', '--target', self.path, project],
             capture_output=True, text=True, timeout=300, check=False)
         if result.returncode:

@@ -38,32 +38,54 @@ BROKEN_SOURCE = '''
 
 
 class InstalledPolicyTestCase(base.TestCase):
+    """Tests that share one installed distribution per class.
+
+    Building and installing a distribution takes seconds, so each class
+    installs its own once, in setUpClass, and removes it afterwards.
+    """
+
+    # Arguments of distribution.InstalledDistribution.
+    DISTRIBUTION = None
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.distribution = distribution.InstalledDistribution(
+            **cls.DISTRIBUTION)
+        cls.distribution.setUp()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.distribution.cleanUp()
+        super().tearDownClass()
 
     def setUp(self):
         super().setUp()
         self.folder = self.useFixture(fixtures.TempDir()).path
 
-    def write(self, name, text):
-        path = os.path.join(self.folder, name)
-        with open(path, 'w', encoding='utf-8') as stream:
-            stream.write(text)
-        return path
-
-    def install(self, name, module, source, lines):
-        return self.useFixture(distribution.InstalledDistribution(
-            name, module, source, {'sora.scheduler': lines})).path
+    def run_cli(self, args, config_text=''):
+        config = os.path.join(self.folder, 'sora.conf')
+        with open(config, 'w', encoding='utf-8') as stream:
+            stream.write(config_text)
+        return cli.run(args, config, pythonpath=self.distribution.path)
 
 
-class ThirdPartyPolicyTest(InstalledPolicyTestCase):
+class PolicyPackageTest(InstalledPolicyTestCase):
+    """A package with a working policy and one whose import fails."""
+
+    DISTRIBUTION = {
+        'name': 'sora-test-policies',
+        'modules': {'sora_test_smallest': SMALLEST_SOURCE,
+                    'sora_test_broken': BROKEN_SOURCE},
+        'entry_points': {'sora.scheduler': [
+            'smallest = sora_test_smallest:SmallestPolicy',
+            'broken = sora_test_broken:BrokenPolicy']},
+    }
 
     def test_policy_selected_by_one_config_line(self):
-        path = self.install('sora-test-smallest', 'sora_test_smallest',
-                            SMALLEST_SOURCE,
-                            ['smallest = sora_test_smallest:SmallestPolicy'])
-        config = self.write('sora.conf', '[scheduler]\ndriver = smallest\n')
-
-        result = cli.run(['select', '--memory-mb', '2048', '--vcpus', '1',
-                          '--format', 'json'], config, pythonpath=path)
+        result = self.run_cli(['select', '--memory-mb', '2048', '--vcpus',
+                               '1', '--format', 'json'],
+                              '[scheduler]\ndriver = smallest\n')
 
         self.assertEqual(0, result.returncode, result.stderr)
         output = json.loads(result.stdout)
@@ -77,81 +99,55 @@ class ThirdPartyPolicyTest(InstalledPolicyTestCase):
                          selection['alternates'])
         self.assertIn('Loaded scheduler policy smallest '
                       '(sora_test_smallest:SmallestPolicy) from '
-                      'sora-test-smallest 1.0', result.stderr)
+                      'sora-test-policies 1.0', result.stderr)
 
-    def test_policy_listed_by_drivers(self):
-        path = self.install('sora-test-smallest', 'sora_test_smallest',
-                            SMALLEST_SOURCE,
-                            ['smallest = sora_test_smallest:SmallestPolicy'])
-        result = cli.run(['drivers'], self.write('sora.conf', ''),
-                         pythonpath=path)
+    def test_drivers_lists_working_and_broken(self):
+        result = self.run_cli(['drivers'])
+
         self.assertEqual(0, result.returncode, result.stderr)
-        row, = [line for line in result.stdout.splitlines()
-                if line.startswith('smallest ')]
-        self.assertIn('sora_test_smallest:SmallestPolicy', row)
-        self.assertIn('sora-test-smallest 1.0', row)
-        self.assertIn('Choose the host with the least free memory that fits.',
-                      row)
-
-
-class BrokenPolicyTest(InstalledPolicyTestCase):
-
-    def setUp(self):
-        super().setUp()
-        self.path = self.install('sora-test-broken', 'sora_test_broken',
-                                 BROKEN_SOURCE,
-                                 ['broken = sora_test_broken:BrokenPolicy'])
+        rows = {line.split()[0]: line
+                for line in result.stdout.splitlines()[1:]}
+        self.assertIn('sora_test_smallest:SmallestPolicy', rows['smallest'])
+        self.assertIn('sora-test-policies 1.0', rows['smallest'])
+        self.assertIn('Choose the host with the least free memory that '
+                      'fits.', rows['smallest'])
+        self.assertNotIn('BROKEN', rows['memory'])
+        self.assertNotIn('BROKEN', rows['random'])
+        self.assertIn('sora-test-policies 1.0', rows['broken'])
+        self.assertIn("BROKEN: ModuleNotFoundError: No module named "
+                      "'sora_no_such_dependency'", rows['broken'])
 
     def test_selecting_broken_policy_fails_clearly(self):
-        config = self.write('sora.conf', '[scheduler]\ndriver = broken\n')
-
-        result = cli.run(['select'], config, pythonpath=self.path)
+        result = self.run_cli(['select'], '[scheduler]\ndriver = broken\n')
 
         self.assertEqual(2, result.returncode, result.stderr)
         self.assertEqual('', result.stdout)
         self.assertIn("Failed to load plugin 'broken' "
                       "(broken = sora_test_broken:BrokenPolicy) in "
                       "namespace sora.scheduler, declared by "
-                      "sora-test-broken", result.stderr)
+                      "sora-test-policies", result.stderr)
         self.assertIn("ModuleNotFoundError: No module named "
                       "'sora_no_such_dependency'", result.stderr)
         self.assertNotIn('Traceback', result.stderr)
 
-    def test_drivers_lists_broken_policy(self):
-        result = cli.run(['drivers'], self.write('sora.conf', ''),
-                         pythonpath=self.path)
-
-        self.assertEqual(0, result.returncode, result.stderr)
-        rows = {line.split()[0]: line
-                for line in result.stdout.splitlines()[1:]}
-        self.assertIn('memory', rows)
-        self.assertIn('random', rows)
-        self.assertNotIn('BROKEN', rows['memory'])
-        self.assertIn('sora-test-broken 1.0', rows['broken'])
-        self.assertIn("BROKEN: ModuleNotFoundError: No module named "
-                      "'sora_no_such_dependency'", rows['broken'])
-
     def test_other_policies_still_work(self):
-        result = cli.run(['select'], self.write('sora.conf', ''),
-                         pythonpath=self.path)
+        result = self.run_cli(['select'])
         self.assertEqual(0, result.returncode, result.stderr)
         self.assertIn('host: gpu-01', result.stdout)
 
 
 class ConflictingPolicyTest(InstalledPolicyTestCase):
+    """A package that declares a policy name that sora already uses."""
 
-    def setUp(self):
-        super().setUp()
-        self.path = self.install('sora-test-conflict', 'sora_test_conflict',
-                                 SMALLEST_SOURCE.replace(
-                                     'sora_test_smallest',
-                                     'sora_test_conflict'),
-                                 ['memory = sora_test_conflict:'
-                                  'SmallestPolicy'])
+    DISTRIBUTION = {
+        'name': 'sora-test-conflict',
+        'modules': {'sora_test_smallest': SMALLEST_SOURCE},
+        'entry_points': {'sora.scheduler': [
+            'memory = sora_test_smallest:SmallestPolicy']},
+    }
 
     def test_name_declared_twice_names_both(self):
-        result = cli.run(['select'], self.write('sora.conf', ''),
-                         pythonpath=self.path)
+        result = self.run_cli(['select'])
 
         self.assertEqual(2, result.returncode, result.stderr)
         self.assertIn("Plugin name 'memory' in namespace sora.scheduler is "
@@ -160,8 +156,8 @@ class ConflictingPolicyTest(InstalledPolicyTestCase):
         self.assertNotIn('Traceback', result.stderr)
 
     def test_drivers_shows_conflict(self):
-        result = cli.run(['drivers'], self.write('sora.conf', ''),
-                         pythonpath=self.path)
+        result = self.run_cli(['drivers'])
+
         self.assertEqual(0, result.returncode, result.stderr)
         memory_rows = [line for line in result.stdout.splitlines()
                        if line.startswith('memory ')]
