@@ -5,6 +5,8 @@ Each module owns one option group and provides ``register_opts(conf)`` and
 use two ``ConfigOpts`` objects in one process.
 """
 
+import copy
+
 from oslo_config import cfg
 
 from sora.conf import filter_scheduler
@@ -15,9 +17,16 @@ MODULES = (scheduler, filter_scheduler, inventory)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:
-    """Register every sora option on ``conf``; registering twice is safe."""
+    """Register every sora option on ``conf``; registering twice is safe.
+
+    ConfigOpts.register_group copies a group shallowly, so the options and
+    overrides kept on a module-level OptGroup would be shared by every
+    ConfigOpts. Each ConfigOpts gets a deep copy of each group instead.
+    """
     for module in MODULES:
-        module.register_opts(conf)
+        for group, opts in module.list_opts().items():
+            conf.register_group(copy.deepcopy(group))
+            conf.register_opts(opts, group=group.name)
 
 
 def config_files(conf: cfg.ConfigOpts) -> list[str]:

@@ -55,9 +55,8 @@ Related options:
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:
-    # ConfigOpts.register_group copies the group shallowly, so registering
-    # GROUP itself would share its options, and their overrides, between
-    # every ConfigOpts in the process. Each one gets its own group.
+    # A copy, as in sora.conf.register_opts, so that two ConfigOpts never
+    # share options or overrides.
     conf.register_group(copy.deepcopy(GROUP))
     conf.register_opts(OPTS, group=GROUP.name)
 

@@ -51,6 +51,23 @@ class SchedulerOptionsTest(base.TestCase):
         self.assertIsNone(first.inventory.path)
         self.assertEqual('/tmp/second.json', second.inventory.path)
 
+    def test_module_registration_not_shared(self):
+        for module in sora.conf.MODULES:
+            first = cfg.ConfigOpts()
+            second = cfg.ConfigOpts()
+            module.register_opts(first)
+            module.register_opts(second)
+            group = module.GROUP.name
+            opt = module.OPTS[0]
+            first.set_override(opt.dest, opt.default, group)
+
+            self.assertEqual('set_override',
+                             first.get_location(opt.dest, group)
+                             .location.name)
+            self.assertEqual('opt_default',
+                             second.get_location(opt.dest, group)
+                             .location.name, group)
+
     def test_config_files_of_unparsed_conf(self):
         self.assertEqual([], sora.conf.config_files(cfg.ConfigOpts()))
         self.assertEqual([], sora.conf.option_files(self.conf, 'scheduler',
