@@ -1,10 +1,10 @@
 """Place every pod of the openb trace on its cluster, keeping every claim.
 
 The test keeps its own account of what each node has given out, read from
-the trace files with the csv module, and checks every decision against it:
-no placement may take a node past its memory, its CPUs or the share of any
-GPU card, and every NoValidHost must give, for each reason, exactly the
-number of nodes for which that reason is true at that moment.
+the trace files with the csv module, and checks every decision against it.
+No placement may take a node past its memory, its CPUs or the share of any
+GPU card. Every NoValidHost must give, for each reason, exactly the number
+of nodes for which that reason is true at that moment.
 """
 
 import collections

@@ -25,7 +25,7 @@ def _installed_policies():
 
 
 class FreeMemoryRecorder(driver_base.SchedulerDriver):
-    """Record the free memory that a per-host policy sees."""
+    """Record the free memory that each host reports to a per-host policy."""
 
     seen: dict = {}
 
