@@ -97,15 +97,31 @@ def drivers_command(conf: cfg.ConfigOpts) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     conf = cfg.ConfigOpts()
     logging.register_options(conf)
+    # Logs go to stderr so that stdout carries only the command's output,
+    # which callers of --format json parse.
+    conf.set_default('use_stderr', True)
     sora_conf.register_opts(conf)
     conf.register_cli_opt(COMMAND)
     try:
         conf(list(sys.argv[1:] if argv is None else argv), project='sora',
              prog='sora-scheduler')
     except cfg.Error as error:
-        print('sora-scheduler: %s' % error, file=sys.stderr)
+        print('sora-scheduler: error: %s' % error, file=sys.stderr)
         return EXIT_USAGE
-    logging.setup(conf, 'sora')
+    except SystemExit as error:
+        # argparse exits with 2 on a usage error and with 0 after --help.
+        # oslo.config exits with 1 after printing which value of a
+        # command-line option, or of one set in [DEFAULT], is invalid.
+        if error.code in (0, None):
+            raise
+        return EXIT_USAGE
+
+    try:
+        logging.setup(conf, 'sora')
+    except (cfg.Error, ValueError, OSError) as error:
+        print('sora-scheduler: error: cannot set up logging: %s' % error,
+              file=sys.stderr)
+        return EXIT_USAGE
 
     try:
         return conf.command.func(conf)

@@ -5,6 +5,8 @@ Each module owns one option group and provides ``register_opts(conf)`` and
 use two ``ConfigOpts`` objects in one process.
 """
 
+import copy
+
 from oslo_config import cfg
 
 from sora.conf import filter_scheduler
@@ -15,9 +17,81 @@ MODULES = (scheduler, filter_scheduler, inventory)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:
-    """Register every sora option on ``conf``; registering twice is safe."""
+    """Register every sora option on ``conf``; registering twice is safe.
+
+    ConfigOpts.register_group copies a group shallowly, so the options and
+    overrides kept on a module-level OptGroup would be shared by every
+    ConfigOpts. Each ConfigOpts gets a deep copy of each group instead.
+    """
     for module in MODULES:
-        module.register_opts(conf)
+        for group, opts in module.list_opts().items():
+            conf.register_group(copy.deepcopy(group))
+            conf.register_opts(opts, group=group.name)
+
+
+def config_files(conf: cfg.ConfigOpts) -> list[str]:
+    """Return the configuration files ``conf`` was given, or an empty list.
+
+    ``[DEFAULT] config_file`` exists only once ``conf`` has parsed a command
+    line, and a library caller may pass a ConfigOpts that never did.
+    """
+    try:
+        return list(conf.config_file or ())
+    except cfg.NoSuchOptError:
+        return []
+
+
+def option_files(conf: cfg.ConfigOpts, group: str, name: str) -> list[str]:
+    """Return the file that set an option, or every configuration file.
+
+    The file is known when the value came from one, including a file found
+    through ``--config-dir``. Otherwise the files ``conf`` read are returned,
+    which is empty for a default or an override set in code.
+    """
+    try:
+        location = conf.get_location(name, group)
+    except (cfg.Error, ValueError):
+        location = None
+    if location is not None and location.detail:
+        return [location.detail]
+    return config_files(conf)
+
+
+def expected_values(opt: cfg.Opt) -> str:
+    """Describe the values an option accepts, for error messages."""
+    opt_type = opt.type
+    choices = getattr(opt_type, 'choices', None)
+    if choices:
+        return 'one of %s' % ', '.join(str(c) for c in choices)
+    kind = {int: 'an integer', float: 'a number'}.get(
+        getattr(opt_type, 'num_type', None))
+    if kind is None:
+        return 'a %s' % getattr(opt_type, 'type_name', 'valid value')
+    low = getattr(opt_type, 'min', None)
+    high = getattr(opt_type, 'max', None)
+    if low is not None and high is not None:
+        return '%s from %s to %s' % (kind, low, high)
+    if low is not None:
+        return '%s of %s or more' % (kind, low)
+    if high is not None:
+        return '%s of %s or less' % (kind, high)
+    return kind
+
+
+def register_plugin_opts(conf: cfg.ConfigOpts, plugin: type) -> None:
+    """Register and check the options that a plugin class lists.
+
+    ``plugin.list_opts()`` returns ``(group, options)`` pairs. A group given
+    as an OptGroup is registered by name, because oslo.config would share
+    one OptGroup object, and the overrides kept on it, between ConfigOpts.
+    """
+    list_opts = getattr(plugin, 'list_opts', None)
+    if list_opts is None:
+        return
+    pairs = list_opts()
+    for group, opts in pairs:
+        conf.register_opts(opts, group=getattr(group, 'name', group))
+    validate_opts(conf, pairs)
 
 
 def validate_opts(conf: cfg.ConfigOpts,
@@ -39,10 +113,12 @@ def validate_opts(conf: cfg.ConfigOpts,
                 getattr(conf[group_name], opt.dest)
             except (ValueError, cfg.Error) as error:
                 value, source = _file_value(conf, group_name, opt)
-                reason = str(error).split(' is not valid: ')[-1]
+                reason = '%s; expected %s' % (
+                    str(error).split(' is not valid: ')[-1],
+                    expected_values(opt))
                 raise exception.ConfigError(
                     group_name, opt.name, value, reason,
-                    [source] if source else conf.config_file or ()
+                    [source] if source else config_files(conf)
                 ) from None
 
 

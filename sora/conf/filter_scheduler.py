@@ -1,5 +1,7 @@
 """Options of the ``[filter_scheduler]`` group: filters and host capacity."""
 
+import copy
+
 from oslo_config import cfg
 
 GROUP = cfg.OptGroup(
@@ -173,8 +175,10 @@ Possible values:
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:
-    conf.register_group(GROUP)
-    conf.register_opts(OPTS, group=GROUP)
+    # A copy, as in sora.conf.register_opts, so that two ConfigOpts never
+    # share options or overrides.
+    conf.register_group(copy.deepcopy(GROUP))
+    conf.register_opts(OPTS, group=GROUP.name)
 
 
 def list_opts() -> dict:

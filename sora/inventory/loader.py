@@ -31,12 +31,9 @@ def read_inventory(conf: cfg.ConfigOpts,
                    source: plugins.PluginSource) -> list[Host]:
     """Load the ``[inventory] source`` plugin and return its hosts."""
     name = conf.inventory.source
-    info = source.load(name, 'inventory', 'source', conf.config_file or ())
-    list_opts = getattr(info.plugin, 'list_opts', None)
-    if list_opts is not None:
-        for group, opts in list_opts():
-            conf.register_opts(opts, group=group)
-        sora_conf.validate_opts(conf, list_opts())
+    info = source.load(name, 'inventory', 'source',
+                       sora_conf.option_files(conf, 'inventory', 'source'))
+    sora_conf.register_plugin_opts(conf, info.plugin)
     located = info.plugin(conf).read()
     check_unique(located, name)
     return [host for host, _location in located]

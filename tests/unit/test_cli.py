@@ -1,0 +1,227 @@
+"""Tests of the sora-scheduler command, run as a real subprocess."""
+
+import json
+import os
+
+import fixtures
+
+from tests import base
+from tests import cli
+
+
+class CliTestCase(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.folder = self.useFixture(fixtures.TempDir()).path
+        self.config = self.write('sora.conf', '')
+
+    def write(self, name, text):
+        path = os.path.join(self.folder, name)
+        with open(path, 'w', encoding='utf-8') as stream:
+            stream.write(text)
+        return path
+
+    def run_cli(self, *args, config=None):
+        return cli.run(args, config or self.config, cwd=self.folder)
+
+    def assert_exit(self, code, result):
+        self.assertEqual(code, result.returncode,
+                         'stdout:\n%s\nstderr:\n%s'
+                         % (result.stdout, result.stderr))
+
+    def assert_no_traceback(self, result):
+        self.assertNotIn('Traceback', result.stdout + result.stderr)
+
+
+class SelectCommandTest(CliTestCase):
+
+    def test_places_on_sample_inventory(self):
+        result = self.run_cli('select', '--memory-mb', '2048', '--vcpus', '1')
+
+        self.assert_exit(0, result)
+        # The memory policy picks the sample host with the most free
+        # memory, gpu-01 with 262144 MiB; the next two are the alternates.
+        self.assertEqual('host: gpu-01\nalternates: gpu-02, compute-03\n',
+                         result.stdout)
+
+    def test_json_output(self):
+        result = self.run_cli('select', '--memory-mb', '2048', '--vcpus',
+                              '0.5', '--disk-gb', '10', '--format', 'json')
+
+        self.assert_exit(0, result)
+        output = json.loads(result.stdout)
+        self.assertEqual('memory', output['policy'])
+        selection, = output['selections']
+        self.assertEqual('gpu-01', selection['host'])
+        self.assertEqual(['gpu-02', 'compute-03'], selection['alternates'])
+        self.assertTrue(selection['claim_id'])
+        self.assertEqual([], selection['gpu_cards'])
+
+    def test_gpus(self):
+        result = self.run_cli('select', '--gpus', '2', '--format', 'json')
+        self.assert_exit(0, result)
+        selection, = json.loads(result.stdout)['selections']
+        self.assertEqual('gpu-01', selection['host'])
+        self.assertEqual([0, 1], selection['gpu_cards'])
+
+    def test_fraction_of_cpu(self):
+        config = self.write('small.conf', '[inventory]\npath = %s\n'
+                            % self.write('one.json', json.dumps({'hosts': [
+                                {'name': 'half', 'memory_mb': 100,
+                                 'vcpus': 0.5}]})))
+        result = self.run_cli('select', '--vcpus', '0.5', config=config)
+        self.assert_exit(0, result)
+        self.assertIn('host: half', result.stdout)
+
+        result = self.run_cli('select', '--vcpus', '0.501', config=config)
+        self.assert_exit(1, result)
+        self.assertIn('vcpus larger than the host', result.stderr)
+
+    def test_no_valid_host(self):
+        result = self.run_cli('select', '--memory-mb', '1000000')
+
+        self.assert_exit(1, result)
+        self.assertEqual('', result.stdout)
+        self.assertIn('No valid host was found. 0/8 hosts are available: '
+                      '8 memory_mb larger than the host.', result.stderr)
+        self.assert_no_traceback(result)
+
+    def test_no_valid_host_json(self):
+        result = self.run_cli('select', '--memory-mb', '1000000',
+                              '--format', 'json')
+
+        self.assert_exit(1, result)
+        output = json.loads(result.stdout)
+        self.assertEqual('NoValidHost', output['error'])
+        self.assertEqual(8, output['total_hosts'])
+        self.assertEqual({'memory_mb larger than the host': 8},
+                         output['reasons'])
+
+    def test_empty_inventory(self):
+        config = self.write('empty.conf', '[inventory]\npath = %s\n'
+                            % self.write('empty.json', '{"hosts": []}'))
+        result = self.run_cli('select', config=config)
+        self.assert_exit(1, result)
+        self.assertIn('the inventory is empty', result.stderr)
+
+    def test_invalid_request(self):
+        for flag, value in (('--memory-mb', 'lots'), ('--vcpus', '0.0001'),
+                            ('--gpus', '-1'), ('--disk-gb', '1.5')):
+            result = self.run_cli('select', flag, value)
+            self.assert_exit(2, result)
+            self.assertIn('Invalid request field', result.stderr)
+            self.assertIn(repr(value), result.stderr)
+            self.assert_no_traceback(result)
+
+    def test_logs_kept_off_stdout(self):
+        result = self.run_cli('--debug', 'select', '--format', 'json')
+        self.assert_exit(0, result)
+        json.loads(result.stdout)
+        self.assertIn('Loaded scheduler policy memory', result.stderr)
+        self.assertIn('placed on gpu-01 by policy memory', result.stderr)
+
+    def test_config_dir(self):
+        folder = os.path.join(self.folder, 'sora.conf.d')
+        os.mkdir(folder)
+        with open(os.path.join(folder, 'policy.conf'), 'w',
+                  encoding='utf-8') as stream:
+            stream.write('[scheduler]\ndriver = random\nseed = 1\n')
+        result = self.run_cli('--config-dir', folder, 'select', '--format',
+                              'json')
+        self.assert_exit(0, result)
+        self.assertEqual('random', json.loads(result.stdout)['policy'])
+
+
+class ConfigErrorTest(CliTestCase):
+
+    def test_misspelt_driver(self):
+        config = self.write('typo.conf', '[scheduler]\ndriver = memroy\n')
+
+        result = self.run_cli('select', '--memory-mb', '1', config=config)
+
+        self.assert_exit(2, result)
+        self.assertEqual('', result.stdout)
+        self.assertIn("Invalid value 'memroy' for option [scheduler] driver",
+                      result.stderr)
+        self.assertIn(config, result.stderr)
+        self.assertIn('Installed: memory, random', result.stderr)
+        self.assertIn("Did you mean 'memory'?", result.stderr)
+        self.assert_no_traceback(result)
+
+    def test_debug_shows_traceback(self):
+        config = self.write('typo.conf', '[scheduler]\ndriver = memroy\n')
+        result = self.run_cli('--debug', 'select', config=config)
+        self.assert_exit(2, result)
+        self.assertIn('Traceback', result.stderr)
+        self.assertIn('PluginNotFound', result.stderr)
+
+    def test_bad_option_value(self):
+        config = self.write('bad.conf', '[scheduler]\nmax_attempts = x\n')
+        result = self.run_cli('select', config=config)
+        self.assert_exit(2, result)
+        self.assertIn('[scheduler] max_attempts', result.stderr)
+        self.assertIn(config, result.stderr)
+        self.assertIn('expected an integer of 1 or more', result.stderr)
+        self.assert_no_traceback(result)
+
+    def test_bad_default_option_value(self):
+        config = self.write('bad.conf', '[DEFAULT]\ndebug = perhaps\n')
+        result = self.run_cli('select', config=config)
+        self.assert_exit(2, result)
+        self.assertIn('perhaps', result.stderr)
+        self.assert_no_traceback(result)
+
+    def test_bad_inventory(self):
+        inventory = self.write('dup.json', json.dumps({'hosts': [
+            {'name': 'h1'}, {'name': 'h1'}]}))
+        config = self.write('dup.conf', '[inventory]\npath = %s\n'
+                            % inventory)
+        result = self.run_cli('select', config=config)
+        self.assert_exit(2, result)
+        self.assertIn('hosts[0] (h1) and hosts[1] (h1)', result.stderr)
+        self.assert_no_traceback(result)
+
+    def test_missing_config_file(self):
+        result = self.run_cli('select',
+                              config=os.path.join(self.folder, 'none.conf'))
+        self.assert_exit(2, result)
+        self.assertIn('none.conf', result.stderr)
+        self.assert_no_traceback(result)
+
+    def test_usage_errors(self):
+        for args in ((), ('select', '--bogus'), ('frobnicate',),
+                     ('select', '--format', 'yaml')):
+            result = self.run_cli(*args)
+            self.assert_exit(2, result)
+            self.assertIn('usage:', result.stderr)
+            self.assert_no_traceback(result)
+
+    def test_help_exits_zero(self):
+        result = self.run_cli('select', '--help')
+        self.assert_exit(0, result)
+        self.assertIn('--memory-mb', result.stdout)
+
+
+class DriversCommandTest(CliTestCase):
+
+    def test_lists_builtin_policies(self):
+        result = self.run_cli('drivers')
+
+        self.assert_exit(0, result)
+        lines = result.stdout.splitlines()
+        self.assertEqual(['NAME', 'CLASS', 'PACKAGE', 'SUMMARY'],
+                         lines[0].split())
+        rows = {line.split()[0]: line for line in lines[1:]}
+        self.assertIn('sora.drivers.memory:MemoryDriver', rows['memory'])
+        self.assertIn('Choose the host with the most free memory.',
+                      rows['memory'])
+        self.assertIn('sora.drivers.random_choice:RandomDriver',
+                      rows['random'])
+        self.assertIn(' sora ', rows['random'])
+
+    def test_works_with_misspelt_driver(self):
+        config = self.write('typo.conf', '[scheduler]\ndriver = memroy\n')
+        result = self.run_cli('drivers', config=config)
+        self.assert_exit(0, result)
+        self.assertIn('memory', result.stdout)

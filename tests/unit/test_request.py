@@ -1,0 +1,66 @@
+"""Tests for RequestSpec and RequestSpec.build."""
+
+from sora import exception
+from sora.scheduler.request import RequestSpec
+from tests import base
+
+
+class RequestSpecBuildTest(base.TestCase):
+
+    def test_parses_loose_values(self):
+        request = RequestSpec.build(memory_mb='2048', vcpus='0.5',
+                                    disk_gb=10, gpus='1', gpu_milli='460',
+                                    gpu_models=['T4', 'P100'])
+        self.assertEqual(2048, request.memory_mb)
+        self.assertEqual(500, request.vcpus_milli)
+        self.assertEqual(10, request.disk_gb)
+        self.assertEqual(1, request.gpus)
+        self.assertEqual(460, request.gpu_milli)
+        self.assertEqual(frozenset({'T4', 'P100'}), request.gpu_models)
+        self.assertEqual(460, request.gpu_share_milli)
+
+    def test_defaults(self):
+        request = RequestSpec.build()
+        self.assertEqual(0, request.memory_mb)
+        self.assertEqual(0, request.vcpus_milli)
+        self.assertEqual(1, request.num_instances)
+        self.assertEqual(0, request.gpu_share_milli)
+        self.assertTrue(request.request_id.startswith('req-'))
+
+    def test_zero_memory_is_valid(self):
+        self.assertEqual(0, RequestSpec.build(memory_mb=0).memory_mb)
+
+    def test_whole_cards(self):
+        request = RequestSpec.build(gpus=4)
+        self.assertEqual(1000, request.gpu_milli)
+        self.assertEqual(4000, request.gpu_share_milli)
+
+    def test_invalid_values_name_the_field(self):
+        cases = [
+            ({'memory_mb': '-1'}, 'memory_mb', 'must not be negative'),
+            ({'memory_mb': 'abc'}, 'memory_mb', 'expected a number'),
+            ({'memory_mb': '1.5'}, 'memory_mb', 'fraction'),
+            ({'vcpus': 'nan'}, 'vcpus', 'finite'),
+            ({'vcpus': '0.0005'}, 'vcpus', 'three decimal places'),
+            ({'disk_gb': ''}, 'disk_gb', 'empty value'),
+            ({'gpus': 1, 'gpu_milli': 0}, 'gpu_milli', 'from 1 to 1000'),
+            ({'gpus': 1, 'gpu_milli': 1001}, 'gpu_milli', 'from 1 to 1000'),
+            ({'gpus': 2, 'gpu_milli': 500}, 'gpu_milli', 'only valid with'),
+            ({'num_instances': 0}, 'num_instances', '1 or more'),
+            ({'group_policy': 'spread', 'group': 'g'}, 'group_policy',
+             'anti-affinity'),
+            ({'group_policy': 'affinity'}, 'group', 'needs a group name'),
+            ({'max_per_host': 0}, 'max_per_host', '1 or more'),
+        ]
+        for kwargs, field, message in cases:
+            error = self.assertRaises(exception.InvalidRequest,
+                                      RequestSpec.build, **kwargs)
+            self.assertEqual(field, error.field, kwargs)
+            self.assertIn(message, str(error), kwargs)
+            self.assertIn(field, str(error), kwargs)
+
+    def test_direct_construction_checks_types(self):
+        error = self.assertRaises(exception.InvalidRequest, RequestSpec,
+                                  memory_mb='1024')
+        self.assertEqual('memory_mb', error.field)
+        self.assertIn('expected an integer', str(error))

@@ -1,0 +1,117 @@
+"""Tests for the number parsers in sora.scheduler.units."""
+
+import decimal
+
+from sora.scheduler import units
+from tests import base
+
+
+class ParseCountTest(base.TestCase):
+
+    def test_accepts_numbers_and_text(self):
+        cases = [
+            (0, 0),
+            (10000, 10000),
+            ('10000', 10000),
+            (' 9000 ', 9000),
+            # A float or text with a zero fraction is still a whole number.
+            (1000.0, 1000),
+            ('1e3', 1000),
+            (decimal.Decimal('7'), 7),
+        ]
+        for value, expected in cases:
+            self.assertEqual(expected, units.parse_count('memory_mb', value),
+                             'value %r' % (value,))
+
+    def test_text_compares_as_number(self):
+        # As text, "9000" sorts after "10000"; as numbers it is smaller.
+        self.assertGreater(units.parse_count('m', '10000'),
+                           units.parse_count('m', '9000'))
+
+    def test_rejects_invalid_values(self):
+        cases = [
+            (-1, 'must not be negative'),
+            ('-5', 'must not be negative'),
+            ('abc', 'expected a number'),
+            ('', 'empty value'),
+            ('   ', 'empty value'),
+            (None, 'expected a number'),
+            (True, 'expected a number'),
+            (float('nan'), 'finite'),
+            ('NaN', 'finite'),
+            (float('inf'), 'finite'),
+            ('Infinity', 'finite'),
+            (1.5, 'fraction'),
+            ('2.25', 'fraction'),
+            ([1], 'expected a number'),
+        ]
+        for value, message in cases:
+            error = self.assertRaises(units.FieldError, units.parse_count,
+                                      'memory_mb', value)
+            self.assertEqual('memory_mb', error.field)
+            self.assertIs(value, error.value)
+            self.assertIn(message, str(error), 'value %r' % (value,))
+            self.assertIn('memory_mb', str(error))
+
+    def test_field_error_is_value_error(self):
+        self.assertTrue(issubclass(units.FieldError, ValueError))
+
+
+class ParseMilliTest(base.TestCase):
+
+    def test_keeps_thousandths_exact(self):
+        cases = [
+            (0, 0),
+            (1, 1000),
+            ('0.5', 500),
+            (0.25, 250),
+            ('1.001', 1001),
+            # 0.1 + 0.2 as a float is 0.30000000000000004; text keeps it exact.
+            ('0.3', 300),
+            ('16', 16000),
+        ]
+        for value, expected in cases:
+            self.assertEqual(expected, units.parse_milli('vcpus', value),
+                             'value %r' % (value,))
+
+    def test_rejects_invalid_values(self):
+        cases = [
+            ('0.0001', 'three decimal places'),
+            (-0.5, 'must not be negative'),
+            ('x', 'expected a number'),
+            ('', 'empty value'),
+            (float('nan'), 'finite'),
+        ]
+        for value, message in cases:
+            error = self.assertRaises(units.FieldError, units.parse_milli,
+                                      'vcpus', value)
+            self.assertEqual('vcpus', error.field)
+            self.assertIn(message, str(error), 'value %r' % (value,))
+
+
+class ParseRatioTest(base.TestCase):
+
+    def test_accepts_fractions(self):
+        self.assertEqual(1.5, units.parse_ratio('ram_allocation_ratio',
+                                                '1.5'))
+        self.assertEqual(0.0, units.parse_ratio('ram_allocation_ratio', 0))
+
+    def test_rejects_negative_and_nan(self):
+        for value in (-1, '-0.5', float('nan'), 'nan', ''):
+            self.assertRaises(units.FieldError, units.parse_ratio,
+                              'ram_allocation_ratio', value)
+
+
+class ParseBoolTest(base.TestCase):
+
+    def test_accepts_words(self):
+        for value in (True, 'true', 'Yes', '1', 'on', ' TRUE '):
+            self.assertIs(True, units.parse_bool('enabled', value))
+        for value in (False, 'false', 'No', '0', 'off'):
+            self.assertIs(False, units.parse_bool('enabled', value))
+
+    def test_rejects_other_text(self):
+        error = self.assertRaises(units.FieldError, units.parse_bool,
+                                  'enabled', 'maybe')
+        self.assertEqual('enabled', error.field)
+        self.assertIn('expected true or false', str(error))
