@@ -57,7 +57,7 @@ Seconds after its last report at which a host counts as down.
 The ``enabled`` filter removes a host whose last report, or the time it was
 added if it never reported, is older than this. Hosts report through
 ``SchedulerManager.report_usage``. The check is off by default because hosts
-read from a file inventory never report; turn it on when every host reports
+read from a file inventory never report. Turn it on when every host reports
 more often than this limit, for example every 10 s with a limit of 60 s.
 
 Possible values:

@@ -13,7 +13,7 @@ from sora.scheduler.request import RequestSpec
 class BinpackDriver(base.SchedulerDriver):
     """Choose the host that the request fills most tightly (best fit).
 
-    For each resource the request asks for (memory, CPUs, disk, GPU share),
+    For each resource the request needs (memory, CPUs, disk, GPU share),
     the policy takes what the host would have free after the placement and
     divides it by the largest capacity of that resource among all hosts.
     The score is minus the mean of those leftovers, so the host left with

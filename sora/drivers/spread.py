@@ -13,7 +13,7 @@ from sora.scheduler.request import RequestSpec
 class SpreadDriver(base.SchedulerDriver):
     """Choose the host with the lowest share of its capacity in use.
 
-    For memory and CPUs, and for the GPU share when the request asks for
+    For memory and CPUs, and for the GPU share when the request needs
     GPUs, the policy takes the fraction of each host's capacity that would
     be in use after the placement. The score is minus the mean of those
     fractions, so the least allocated host wins and instances spread evenly

@@ -1,4 +1,4 @@
-"""What a host would have left if it took one more instance of a request.
+"""Free amounts and used fractions of hosts after one more instance.
 
 The packing and balancing policies all compare hosts by their state after
 the placement under consideration, per resource: memory, CPUs, disk and the
@@ -30,7 +30,7 @@ def amount(request: RequestSpec, resource: str) -> int:
 
 
 def requested(request: RequestSpec) -> list[str]:
-    """Return the resources the request asks a non-zero amount of."""
+    """Return the resources of which the request needs a non-zero amount."""
     return [r for r in RESOURCES if amount(request, r) > 0]
 
 

@@ -17,10 +17,10 @@ class WeightedDriver(base.SchedulerDriver):
     """Add up the weighers of ``[filter_scheduler] weighers``.
 
     Each weigher's raw weights are scaled to the range 0 to 1 within the
-    decision and multiplied by its ``<name>_weight_multiplier``; the host
-    with the highest sum wins. Positive multipliers spread instances over
-    the hosts with the most free resources, negative ones stack them. The
-    multipliers are read when the policy is built, so a changed value
+    decision and multiplied by its ``<name>_weight_multiplier``, and the
+    host with the highest sum wins. Positive multipliers spread instances
+    over the hosts with the most free resources, negative ones stack them.
+    The multipliers are read when the policy is built, so a changed value
     applies from the next reload.
 
     Equal sums go to the host whose name sorts first, or to a random one of

@@ -16,10 +16,11 @@ DISABLED = 'disabled'
 class EnabledFilter(base.BaseFilter):
     """Keep hosts that are enabled and have reported recently.
 
-    A host is removed when its inventory entry sets ``enabled`` to false,
-    or when ``[filter_scheduler] service_down_time`` is above 0 and the
-    host's last report (or, if it never reported, the time it was added or
-    the inventory was loaded) is older than that many seconds.
+    A host is removed when its inventory entry sets ``enabled`` to false.
+    When ``[filter_scheduler] service_down_time`` is above 0, a host is
+    also removed when its last report is older than that many seconds. A
+    host that never reported counts from the time it was added or the
+    inventory was loaded.
     """
 
     def __init__(self, conf: cfg.ConfigOpts) -> None:

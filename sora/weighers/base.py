@@ -28,7 +28,8 @@ from sora.scheduler.request import RequestSpec
 
 LOG = logging.getLogger(__name__)
 
-# The most hosts a debug line lists per weigher; the rest are counted.
+# Maximum number of hosts a debug line lists per weigher. The rest are
+# counted.
 LOGGED_HOSTS = 20
 
 
