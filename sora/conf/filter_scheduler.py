@@ -23,8 +23,8 @@ The filters that run, in order, before the policy ranks hosts.
 
 Each name is looked up in the ``sora.scheduler.filters`` entry-point
 namespace. A host is removed by the first filter that rejects it, and that
-filter's reason is what ``NoValidHost`` counts for the host. Put cheap filters
-that remove many hosts first. sora provides:
+filter's reason is what ``NoValidHost`` counts for the host. Put cheap
+filters that remove many hosts first. sora provides:
 
 * ``enabled``: removes disabled hosts and hosts that stopped reporting.
 * ``availability_zone``: keeps the hosts of the requested zone.
@@ -79,8 +79,8 @@ The weighers whose scores the ``weighted`` policy adds up.
 Each name is looked up in the ``sora.scheduler.weighers`` entry-point
 namespace. Every weigher scores the hosts that passed the filters. Its scores
 are scaled to the range 0 to 1 within the decision and multiplied by
-``[filter_scheduler] <name>_weight_multiplier``, and the host with the highest
-sum wins. sora provides ``ram``, ``cpu``, ``disk``, ``gpu`` and
+``[filter_scheduler] <name>_weight_multiplier``, and the host with the
+highest sum wins. sora provides ``ram``, ``cpu``, ``disk``, ``gpu`` and
 ``num_instances``. The last one is not listed by default because it counts
 instances whatever their size.
 
