@@ -38,6 +38,12 @@ def _add_commands(subparsers) -> None:
                         help='Disk per instance, in GiB.')
     select.add_argument('--gpus', default='0',
                         help='Whole GPU cards per instance.')
+    select.add_argument('--availability-zone', default=None,
+                        help='Only place on hosts of this zone.')
+    select.add_argument('--label', action='append', default=[],
+                        metavar='KEY=VALUE',
+                        help='Only place on hosts that carry this label; '
+                             'repeat for several labels.')
     select.add_argument('--format', choices=('text', 'json'),
                         default='text', help='Output format.')
     select.set_defaults(func=select_command)
@@ -51,10 +57,24 @@ COMMAND = cfg.SubCommandOpt('command', title='Commands',
                             handler=_add_commands)
 
 
+def parse_labels(pairs: Sequence[str]) -> dict[str, str]:
+    """Return ``--label KEY=VALUE`` arguments as a mapping."""
+    labels = {}
+    for pair in pairs:
+        key, sep, value = pair.partition('=')
+        if not sep or not key:
+            raise exception.InvalidRequest(
+                'label', pair, 'expected KEY=VALUE, for example rack=r1')
+        labels[key] = value
+    return labels
+
+
 def select_command(conf: cfg.ConfigOpts) -> int:
     args = conf.command
     request = RequestSpec.build(memory_mb=args.memory_mb, vcpus=args.vcpus,
-                                disk_gb=args.disk_gb, gpus=args.gpus)
+                                disk_gb=args.disk_gb, gpus=args.gpus,
+                                availability_zone=args.availability_zone,
+                                required_labels=parse_labels(args.label))
     manager = SchedulerManager(conf)
     try:
         selections = manager.select_destinations(request)

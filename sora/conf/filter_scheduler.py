@@ -1,4 +1,8 @@
-"""Options of the ``[filter_scheduler]`` group: filters and host capacity."""
+"""Options of the ``[filter_scheduler]`` group.
+
+They choose the filters and weighers, how ties are broken, and how much of
+each host can be allocated.
+"""
 
 import copy
 
@@ -13,24 +17,191 @@ GROUP = cfg.OptGroup(
 OPTS = [
     cfg.ListOpt(
         'enabled_filters',
-        default=['resources', 'gpu'],
+        default=['enabled', 'availability_zone', 'host_hints', 'labels',
+                 'affinity', 'resources', 'gpu'],
         mutable=True,
         help="""
 The filters that run, in order, before the policy ranks hosts.
 
 Each name is looked up in the ``sora.scheduler.filters`` entry-point
 namespace. A host is removed by the first filter that rejects it, and that
-filter's reason is what ``NoValidHost`` counts for the host. Put cheap filters
-that remove many hosts first.
+filter's reason is what ``NoValidHost`` counts for the host. Put cheap
+filters that remove many hosts first. sora provides:
+
+* ``enabled``: removes disabled hosts and hosts that stopped reporting.
+* ``availability_zone``: keeps the hosts of the requested zone.
+* ``host_hints``: applies the ``same_host`` and ``different_host`` hints.
+* ``labels``: keeps hosts that carry every required ``key=value`` label.
+* ``affinity``: applies the affinity or anti-affinity of the request's
+  group and its ``max_per_host``.
+* ``resources``: keeps hosts with enough free memory, CPUs and disk.
+* ``gpu``: keeps hosts with the GPU cards, share and model requested.
 
 Possible values:
 
 * A comma-separated list of installed filter names. An empty list keeps
-  every host, including hosts too small for the request.
+  every host, including hosts too small for the request. Every policy gets
+  the hosts that pass, including policies from other packages.
 
 Related options:
 
 * ``[scheduler] driver``: the policy that ranks the hosts that pass.
+* ``[filter_scheduler] service_down_time``: used by ``enabled``.
+"""),
+    cfg.IntOpt(
+        'service_down_time',
+        default=0,
+        min=0,
+        mutable=True,
+        help="""
+Seconds after its last report at which a host counts as down.
+
+The ``enabled`` filter removes a host whose last report, or the time it was
+added if it never reported, is older than this. Hosts report through
+``SchedulerManager.report_usage``. The check is off by default because hosts
+read from a file inventory never report. Turn it on when every host reports
+more often than this limit, for example every 10 s with a limit of 60 s.
+
+Possible values:
+
+* 0 (default): the check is off, and only disabled hosts are removed.
+* An integer above 0, in seconds.
+
+Related options:
+
+* ``[filter_scheduler] enabled_filters``: must list ``enabled``.
+"""),
+    cfg.ListOpt(
+        'weighers',
+        default=['ram', 'cpu', 'disk', 'gpu'],
+        mutable=True,
+        help="""
+The weighers whose scores the ``weighted`` policy adds up.
+
+Each name is looked up in the ``sora.scheduler.weighers`` entry-point
+namespace. Every weigher scores the hosts that passed the filters. Its scores
+are scaled to the range 0 to 1 within the decision and multiplied by
+``[filter_scheduler] <name>_weight_multiplier``, and the host with the
+highest sum wins. sora provides ``ram``, ``cpu``, ``disk``, ``gpu`` and
+``num_instances``. The last one is not listed by default because it counts
+instances whatever their size.
+
+Possible values:
+
+* A comma-separated list of installed weigher names. An empty list gives
+  every host the score 0, so the tie-break decides.
+
+Related options:
+
+* ``[scheduler] driver``: weighers run only under the ``weighted`` policy.
+* ``[filter_scheduler] ram_weight_multiplier`` and the other multipliers.
+"""),
+    cfg.FloatOpt(
+        'ram_weight_multiplier',
+        default=1.0,
+        mutable=True,
+        help="""
+Multiplier of the ``ram`` weigher, which scores hosts by free memory.
+
+Free memory is counted in MiB after reserved memory, the allocation ratio and
+every claim. A positive value spreads instances over the hosts with the most
+free memory, a negative value stacks them on the hosts with the least, and 0
+turns the weigher off.
+
+Possible values:
+
+* A float. Its size relative to the other multipliers sets the weigher's
+  share of the final score.
+
+Related options:
+
+* ``[filter_scheduler] weighers``: must list ``ram``.
+"""),
+    cfg.FloatOpt(
+        'cpu_weight_multiplier',
+        default=1.0,
+        mutable=True,
+        help="""
+Multiplier of the ``cpu`` weigher, which scores hosts by free CPUs.
+
+Free CPUs are counted after reserved CPUs, the allocation ratio and every
+claim. A positive value spreads instances over the hosts with the most free
+CPUs, a negative value stacks them on the hosts with the least, and 0 turns
+the weigher off.
+
+Possible values:
+
+* A float. Its size relative to the other multipliers sets the weigher's
+  share of the final score.
+
+Related options:
+
+* ``[filter_scheduler] weighers``: must list ``cpu``.
+"""),
+    cfg.FloatOpt(
+        'disk_weight_multiplier',
+        default=1.0,
+        mutable=True,
+        help="""
+Multiplier of the ``disk`` weigher, which scores hosts by free disk.
+
+Free disk is counted in GiB after reserved disk, the allocation ratio and
+every claim. A positive value spreads instances over the hosts with the most
+free disk, a negative value stacks them on the hosts with the least, and 0
+turns the weigher off.
+
+Possible values:
+
+* A float. Its size relative to the other multipliers sets the weigher's
+  share of the final score.
+
+Related options:
+
+* ``[filter_scheduler] weighers``: must list ``disk``.
+"""),
+    cfg.FloatOpt(
+        'gpu_weight_multiplier',
+        default=1.0,
+        mutable=True,
+        help="""
+Multiplier of the ``gpu`` weigher, which scores hosts by free GPU share.
+
+The free share is summed over a host's cards, in thousandths of a card, after
+every claim; a host without GPUs has 0. A positive value spreads instances
+over the hosts with the most free GPU share, a negative value stacks them on
+the hosts with the least, and 0 turns the weigher off.
+
+Possible values:
+
+* A float. Its size relative to the other multipliers sets the weigher's
+  share of the final score.
+
+Related options:
+
+* ``[filter_scheduler] weighers``: must list ``gpu``.
+"""),
+    cfg.FloatOpt(
+        'num_instances_weight_multiplier',
+        default=1.0,
+        mutable=True,
+        help="""
+Multiplier of the ``num_instances`` weigher, which scores hosts by how few
+instances sora placed on them.
+
+A positive value spreads instances over the hosts with the fewest instances,
+a negative value stacks them on the hosts with the most, and 0 turns the
+weigher off. The sign has the same meaning as for the other weighers, which
+is the opposite of nova's weigher of the same name.
+
+Possible values:
+
+* A float. Its size relative to the other multipliers sets the weigher's
+  share of the final score.
+
+Related options:
+
+* ``[filter_scheduler] weighers``: must list ``num_instances``, which is not
+  listed by default.
 """),
     cfg.IntOpt(
         'host_subset_size',

@@ -23,6 +23,11 @@ installed package can add a policy. sora itself provides:
 
 * ``memory``: the host with the most free memory wins.
 * ``random``: a host is chosen uniformly at random; see ``[scheduler] seed``.
+* ``binpack``: the tightest fit wins, so hosts fill one after another.
+* ``spread``: the least allocated host wins.
+* ``weighted``: the weighers of ``[filter_scheduler] weighers`` with their
+  multipliers, as in nova.
+* ``balanced``: the host whose CPU, memory and GPU use stay most even wins.
 
 Run ``sora-scheduler drivers`` to list the policies installed on this machine.
 

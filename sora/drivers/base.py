@@ -31,7 +31,13 @@ class SchedulerDriver(abc.ABC):
 
     A policy gets its configuration when it is built and must keep no state
     from one decision to the next, except a random generator.
+
+    A policy that sets ``uses_weighers`` to True is built with a second
+    keyword argument, ``weighers``: the weighers listed in
+    ``[filter_scheduler] weighers``, loaded and in order.
     """
+
+    uses_weighers = False
 
     def __init__(self, conf: cfg.ConfigOpts) -> None:
         self.conf = conf

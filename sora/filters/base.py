@@ -63,6 +63,19 @@ class BaseFilter:
         """
         return 'rejected by filter %s' % (self.name or type(self).__name__)
 
+    def rejection_reasons(self, hosts: HostTable, rows: np.ndarray,
+                          request: RequestSpec,
+                          context: FilterContext) -> list[str]:
+        """Return the rejection reason of each host in ``rows``, in order.
+
+        ``rows`` lists hosts that this filter rejects. The default calls
+        ``rejection_reason`` once per host; a filter that rejects many hosts
+        in a large table can override this with array operations, and must
+        then return the same text as ``rejection_reason`` for every host.
+        """
+        return [self.rejection_reason(hosts.host(int(row)), request, context)
+                for row in rows]
+
 
 class FilterContext:
     """What one decision knows besides the request and the host table.

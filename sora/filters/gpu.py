@@ -7,8 +7,13 @@ import numpy as np
 from sora.filters import base
 from sora.scheduler import fit
 from sora.scheduler.host_state import HostState
+from sora.scheduler.host_table import CARD_MILLI
 from sora.scheduler.host_table import HostTable
 from sora.scheduler.request import RequestSpec
+
+# The reason rejection_reason falls back on for a host that fits; the
+# pipeline never asks for it, because it only explains rejected hosts.
+FALLBACK_REASON = 'not enough GPU'
 
 
 class GpuFilter(base.BaseFilter):
@@ -20,6 +25,12 @@ class GpuFilter(base.BaseFilter):
     never land on the same card. When the request lists acceptable models,
     only hosts of those models pass. A request without GPUs passes every
     host.
+
+    Reasons, from the first checked to the last: "no GPU" (the host has no
+    card), "GPU model not in V100M16|V100M32", "fewer than 8 GPU cards" (the
+    host has fewer cards in all), "no free GPU card" or "fewer than 8 free
+    GPU cards" (too few cards with nothing on them), and "no GPU card with
+    600/1000 free" for a share of one card.
     """
 
     def filter_hosts(self, hosts: HostTable, request: RequestSpec,
@@ -34,4 +45,34 @@ class GpuFilter(base.BaseFilter):
     def rejection_reason(self, host: HostState, request: RequestSpec,
                          context: base.FilterContext) -> str:
         return (fit.gpu_shortfall(host.table, host.row, request)
-                or 'not enough GPU')
+                or FALLBACK_REASON)
+
+    def rejection_reasons(self, hosts: HostTable, rows: np.ndarray,
+                          request: RequestSpec,
+                          context: base.FilterContext) -> list[str]:
+        # Same precedence as fit.gpu_shortfall, written from the last check
+        # to the first so that a later assignment overwrites an earlier one.
+        rows = np.asarray(rows, dtype=np.intp)
+        reasons = np.full(len(rows), FALLBACK_REASON, dtype=object)
+        if not request.gpus:
+            return reasons.tolist()
+
+        if request.gpu_milli < CARD_MILLI:
+            short = hosts.gpu_max_free[rows] < request.gpu_milli
+            reasons[short] = 'no GPU card with %d/1000 free' % (
+                request.gpu_milli)
+        else:
+            short = hosts.gpu_free_cards[rows] < request.gpus
+            reasons[short] = ('no free GPU card' if request.gpus == 1 else
+                              'fewer than %d free GPU cards' % request.gpus)
+
+        total = hosts.gpus_total[rows]
+        reasons[total < request.gpus] = (
+            'fewer than %d GPU cards' % request.gpus)
+        if request.gpu_models:
+            codes = [code for code, model in enumerate(hosts.gpu_models)
+                     if model in request.gpu_models]
+            reasons[~np.isin(hosts.gpu_model[rows], codes)] = (
+                'GPU model not in %s' % '|'.join(sorted(request.gpu_models)))
+        reasons[total == 0] = 'no GPU'
+        return reasons.tolist()

@@ -68,20 +68,28 @@ def gpu_mask(table: HostTable, request: RequestSpec) -> np.ndarray:
 
 def gpu_shortfall(table: HostTable, row: int,
                   request: RequestSpec) -> str | None:
-    """Return why a host cannot take the request's GPUs, or None."""
+    """Return why a host cannot take the request's GPUs, or None.
+
+    The reason names the number of cards or the share the request needs,
+    so that hosts rejected for the same shortfall share one reason.
+    """
     if not request.gpus:
         return None
+    if table.gpus_total[row] == 0:
+        return 'no GPU'
     if request.gpu_models:
         model = table.gpu_models[table.gpu_model[row]]
         if model not in request.gpu_models:
             return 'GPU model not in %s' % '|'.join(
                 sorted(request.gpu_models))
     if table.gpus_total[row] < request.gpus:
-        return 'not enough GPU cards'
+        return 'fewer than %d GPU cards' % request.gpus
     if table.gpu_cards_for(row, request.gpus, request.gpu_milli) is None:
-        if request.gpu_milli >= CARD_MILLI:
-            return 'not enough free GPU cards'
-        return 'no GPU card with %d free' % request.gpu_milli
+        if request.gpu_milli < CARD_MILLI:
+            return 'no GPU card with %d/1000 free' % request.gpu_milli
+        if request.gpus == 1:
+            return 'no free GPU card'
+        return 'fewer than %d free GPU cards' % request.gpus
     return None
 
 

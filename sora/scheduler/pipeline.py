@@ -9,6 +9,7 @@ options change meanwhile.
 from __future__ import annotations
 
 import collections
+from collections.abc import Sequence
 import dataclasses
 
 import numpy as np
@@ -59,6 +60,31 @@ def _register_plugin_opts(conf: cfg.ConfigOpts, plugin: type) -> None:
     sora_conf.register_plugin_opts(conf, plugin)
 
 
+def _load_listed(conf: cfg.ConfigOpts, source: plugins.PluginSource,
+                 option: str) -> list:
+    """Build, in order, the plugins named by ``[filter_scheduler] option``.
+
+    Every unknown name is reported in one PluginNotFound, before anything
+    is imported.
+    """
+    names = conf.filter_scheduler[option]
+    files = sora_conf.option_files(conf, 'filter_scheduler', option)
+    installed = source.names()
+    unknown = [n for n in names if n not in installed]
+    if unknown:
+        raise exception.PluginNotFound(
+            'filter_scheduler', option, ', '.join(unknown), source.namespace,
+            installed, files)
+    built = []
+    for name in names:
+        info = source.load(name, 'filter_scheduler', option, files)
+        _register_plugin_opts(conf, info.plugin)
+        plugin = info.plugin(conf)
+        plugin.name = name
+        built.append(plugin)
+    return built
+
+
 class Pipeline:
     """A loaded policy, its filters, and the settings they run with."""
 
@@ -80,7 +106,7 @@ class Pipeline:
     @classmethod
     def build(cls, conf: cfg.ConfigOpts,
               sources: dict[str, plugins.PluginSource]) -> Pipeline:
-        """Load the configured policy and filters and read the options.
+        """Load the configured policy, its weighers and the filters.
 
         Raise a SoraException naming the option and value on any problem.
         Nothing is swapped in by this call, so a failure leaves the running
@@ -92,31 +118,20 @@ class Pipeline:
             driver_name, 'scheduler', 'driver',
             sora_conf.option_files(conf, 'scheduler', 'driver'))
         _register_plugin_opts(conf, info.plugin)
-        driver = info.plugin(conf)
+        if getattr(info.plugin, 'uses_weighers', False):
+            weighers = _load_listed(conf, sources[plugins.WEIGHER_NAMESPACE],
+                                    'weighers')
+            driver = info.plugin(conf, weighers=weighers)
+        else:
+            driver = info.plugin(conf)
         if not isinstance(driver, driver_base.SchedulerDriver):
             raise exception.PluginLoadFailed(
                 plugins.SCHEDULER_NAMESPACE, driver_name, info.entry_point,
                 info.distribution,
                 TypeError('%r is not a SchedulerDriver' % info.plugin))
 
-        filter_source = sources[plugins.FILTER_NAMESPACE]
-        names = conf.filter_scheduler.enabled_filters
-        files = sora_conf.option_files(conf, 'filter_scheduler',
-                                       'enabled_filters')
-        installed = filter_source.names()
-        unknown = [n for n in names if n not in installed]
-        if unknown:
-            raise exception.PluginNotFound(
-                'filter_scheduler', 'enabled_filters', ', '.join(unknown),
-                plugins.FILTER_NAMESPACE, installed, files)
-        filters = []
-        for name in names:
-            filter_info = filter_source.load(name, 'filter_scheduler',
-                                             'enabled_filters', files)
-            _register_plugin_opts(conf, filter_info.plugin)
-            host_filter = filter_info.plugin(conf)
-            host_filter.name = name
-            filters.append(host_filter)
+        filters = _load_listed(conf, sources[plugins.FILTER_NAMESPACE],
+                               'enabled_filters')
 
         return cls(info, driver, filters, read_settings(conf))
 
@@ -126,11 +141,13 @@ class Pipeline:
         mask = np.ones(len(table), bool)
         debug = LOG.isEnabledFor(logging.DEBUG)
         for host_filter in self.filters:
+            before = np.count_nonzero(mask) if debug else 0
             mask &= host_filter.filter_hosts(table, request, context, mask)
             if debug:
-                LOG.debug('Filter %s kept %d hosts for request %s',
-                          host_filter.name, np.count_nonzero(mask),
-                          request.request_id)
+                kept = np.count_nonzero(mask)
+                LOG.debug('Filter %s kept %d hosts and removed %d for '
+                          'request %s', host_filter.name, kept,
+                          before - kept, request.request_id)
             if not mask.any():
                 break
         return mask
@@ -147,9 +164,9 @@ class Pipeline:
             passes = host_filter.filter_hosts(table, request, context,
                                               remaining)
             rejected = np.flatnonzero(remaining & ~passes)
-            for row in rejected:
-                reasons[host_filter.rejection_reason(
-                    table.host(int(row)), request, context)] += 1
+            if len(rejected):
+                reasons.update(host_filter.rejection_reasons(
+                    table, rejected, request, context))
             remaining &= passes
         return dict(reasons)
 

@@ -1,0 +1,161 @@
+"""The contract of a weigher, and how the scores of several add up.
+
+A weigher gives each candidate host a raw number, where a higher number
+means the host is preferred when the multiplier is positive. Within each
+decision the raw numbers are scaled to the range 0 to 1 (the lowest becomes
+0, the highest 1), multiplied by the weigher's multiplier and added up over
+the weighers. So a weigher's unit never matters, only the order and the
+relative distances of its numbers, and the multipliers alone set how much
+each weigher counts. A positive multiplier spreads instances; a negative
+one stacks them.
+
+A weigher may work one host at a time (``weigh_host``) or on whole columns
+of the host table (``weigh_hosts``). It keeps no state between decisions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from sora import exception
+from sora.scheduler.host_state import HostState
+from sora.scheduler.host_table import HostTable
+from sora.scheduler.request import RequestSpec
+
+LOG = logging.getLogger(__name__)
+
+# Maximum number of hosts a debug line lists per weigher. The rest are
+# counted.
+LOGGED_HOSTS = 20
+
+
+class BaseWeigher:
+    """Base class of every weigher in ``sora.scheduler.weighers``."""
+
+    # The name sora.conf uses for this weigher; the loader sets it from the
+    # entry point.
+    name = ''
+
+    def __init__(self, conf: cfg.ConfigOpts) -> None:
+        self.conf = conf
+
+    @classmethod
+    def list_opts(cls) -> list[tuple[str, list[cfg.Opt]]]:
+        """Return the weigher's own options as ``(group, options)`` pairs.
+
+        A weigher from another package declares its multiplier here, as
+        ``[filter_scheduler] <name>_weight_multiplier``.
+        """
+        return []
+
+    def multiplier(self) -> float:
+        """Return ``[filter_scheduler] <name>_weight_multiplier``.
+
+        A weigher whose option is not registered gets 1.0.
+        """
+        try:
+            return float(self.conf.filter_scheduler[
+                self.name + '_weight_multiplier'])
+        except cfg.NoSuchOptError:
+            return 1.0
+
+    def weigh_host(self, host: HostState, request: RequestSpec) -> float:
+        """Return one host's raw weight; higher is preferred."""
+        raise NotImplementedError(
+            '%s must implement weigh_host or weigh_hosts'
+            % type(self).__name__)
+
+    def weigh_hosts(self, hosts: HostTable, rows: np.ndarray,
+                    request: RequestSpec) -> np.ndarray:
+        """Return one raw weight per row in ``rows``, in the same order.
+
+        The default calls ``weigh_host`` for each row. Override it to weigh
+        every candidate with array operations.
+        """
+        weights = np.empty(len(rows))
+        for i, row in enumerate(rows):
+            weights[i] = self.weigh_host(hosts.host(int(row)), request)
+        return weights
+
+
+def normalize(values: np.ndarray) -> np.ndarray:
+    """Scale values to the range 0 to 1: the lowest to 0, the highest to 1.
+
+    When every value is equal, including when there is only one, every
+    result is 0. The values must be finite; the result then always is.
+    """
+    values = np.asarray(values, dtype=float)
+    if not len(values):
+        return values
+    low = values.min()
+    high = values.max()
+    if high == low:
+        return np.zeros(len(values))
+    span = high - low
+    if not np.isfinite(span):
+        # The span of two huge values of opposite sign overflows; scaling
+        # both ends by the largest magnitude first keeps it finite.
+        scale = max(abs(low), abs(high))
+        values = values / scale
+        low = low / scale
+        span = high / scale - low
+    return (values - low) / span
+
+
+def combined_scores(weighers: Sequence[tuple[BaseWeigher, float]],
+                    hosts: HostTable, rows: np.ndarray,
+                    request: RequestSpec, policy: str) -> np.ndarray:
+    """Return the sum of multiplier times normalised weight, per row.
+
+    A weigher whose multiplier is 0 is not called. Raise PolicyError,
+    naming ``policy`` and the weigher, when a weigher returns the wrong
+    number of weights or a weight that is NaN or infinite.
+    """
+    total = np.zeros(len(rows))
+    debug = LOG.isEnabledFor(logging.DEBUG)
+    for weigher, multiplier in weighers:
+        if multiplier == 0:
+            continue
+        raw = _checked(weigher, weigher.weigh_hosts(hosts, rows, request),
+                       len(rows), policy)
+        scaled = normalize(raw)
+        total += multiplier * scaled
+        if debug:
+            LOG.debug('Weigher %s (multiplier %s) for request %s: %s',
+                      weigher.name, multiplier, request.request_id,
+                      _describe(hosts, rows, raw, scaled))
+    return total
+
+
+def _checked(weigher: BaseWeigher, weights: object, count: int,
+             policy: str) -> np.ndarray:
+    try:
+        array = np.asarray(weights, dtype=float)
+    except (TypeError, ValueError):
+        array = None
+    if array is None or array.shape != (count,):
+        raise exception.PolicyError(
+            policy, 'weigher %s returned %r where %d numbers, one per '
+            'candidate, were expected; fix the weigher or remove it from '
+            '[filter_scheduler] weighers' % (weigher.name, weights, count))
+    if not np.isfinite(array).all():
+        raise exception.PolicyError(
+            policy, 'weigher %s returned a NaN or infinite weight; fix the '
+            'weigher or remove it from [filter_scheduler] weighers'
+            % weigher.name)
+    return array
+
+
+def _describe(hosts: HostTable, rows: np.ndarray, raw: np.ndarray,
+              scaled: np.ndarray) -> str:
+    pairs = ['%s %g->%.3f' % (hosts.names[int(row)], value, norm)
+             for row, value, norm in zip(rows[:LOGGED_HOSTS],
+                                         raw[:LOGGED_HOSTS],
+                                         scaled[:LOGGED_HOSTS])]
+    if len(rows) > LOGGED_HOSTS:
+        pairs.append('and %d more hosts' % (len(rows) - LOGGED_HOSTS))
+    return 'raw->normalised ' + ', '.join(pairs)

@@ -1,0 +1,138 @@
+"""Loading filters and weighers, and running them for every policy."""
+
+import logging
+
+import fixtures
+import numpy as np
+
+from sora.drivers import base as driver_base
+from sora import exception
+from sora import plugins
+from sora.scheduler.request import RequestSpec
+from tests import base
+from tests import placement
+
+
+class RecordingPolicy(driver_base.SchedulerDriver):
+    """A third-party style policy that records the hosts it was shown."""
+
+    seen = []
+
+    def score_hosts(self, hosts, rows, request):
+        RecordingPolicy.seen.append([hosts.names[int(r)] for r in rows])
+        return np.zeros(len(rows))
+
+
+HOSTS = [
+    placement.host('big', memory_mb=8192, zone='az1'),
+    placement.host('off', memory_mb=8192, zone='az1', enabled=False),
+    placement.host('small', memory_mb=1024, zone='az1'),
+    placement.host('west', memory_mb=4096, zone='az2'),
+]
+
+
+class FilterLoadingTest(base.TestCase):
+
+    def test_unknown_filters_in_one_error(self):
+        self.flags(group='filter_scheduler',
+                   enabled_filters=['resorces', 'enabled', 'bogus'])
+        self.conf([])
+        error = self.assertRaises(exception.PluginNotFound,
+                                  placement.manager, self, [],
+                                  entry_points=True)
+        self.assertEqual('resorces, bogus', error.value)
+        self.assertEqual('enabled_filters', error.option)
+        installed = ['affinity', 'availability_zone', 'enabled', 'gpu',
+                     'host_hints', 'labels', 'resources']
+        for name in installed:
+            self.assertIn(name, error.installed)
+        self.assertIn('[filter_scheduler] enabled_filters', str(error))
+        self.assertIn('resorces, bogus', str(error))
+        self.assertIn('Installed: %s' % ', '.join(installed), str(error))
+
+    def test_unknown_weighers_in_one_error(self):
+        self.flags(group='filter_scheduler', weighers=['ram', 'mem', 'gpus'])
+        error = self.assertRaises(exception.PluginNotFound,
+                                  placement.manager, self, [],
+                                  policy='weighted', entry_points=True)
+        self.assertEqual('mem, gpus', error.value)
+        self.assertEqual('weighers', error.option)
+        self.assertIn('Installed: cpu, disk, gpu, num_instances, ram',
+                      str(error))
+
+    def test_weighers_not_loaded_for_other_policies(self):
+        # An unknown weigher matters only to a policy that uses weighers.
+        self.flags(group='filter_scheduler', weighers=['bogus'])
+        manager = placement.manager(self, HOSTS, policy='binpack',
+                                    entry_points=True)
+        self.assertEqual('binpack', manager.driver_name)
+
+    def test_default_filters_are_installed(self):
+        installed = plugins.PluginSource(plugins.FILTER_NAMESPACE).names()
+        self.conf([])
+        self.assertEqual(sorted(installed),
+                         sorted(self.conf.filter_scheduler.enabled_filters))
+
+
+class FiltersBeforeAnyPolicyTest(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(fixtures.MonkeyPatch(
+            'tests.unit.test_pipeline_plugins.RecordingPolicy.seen', []))
+        source = placement.test_source(plugins.SCHEDULER_NAMESPACE,
+                                       recording=RecordingPolicy)
+        self.manager = placement.manager(
+            self, HOSTS, policy='recording',
+            sources={plugins.SCHEDULER_NAMESPACE: source})
+
+    def test_policy_sees_only_filtered_hosts(self):
+        selection, = self.manager.select_destinations(
+            RequestSpec(memory_mb=2048, availability_zone='az1'))
+        self.assertEqual([['big']], RecordingPolicy.seen)
+        self.assertEqual('big', selection.host)
+
+    def test_policy_not_called_when_nothing_fits(self):
+        self.assertRaises(exception.NoValidHost,
+                          self.manager.select_destinations,
+                          RequestSpec(memory_mb=16384))
+        self.assertEqual([], RecordingPolicy.seen)
+
+
+class DecisionLogTest(base.TestCase):
+
+    def test_filters_log_kept_and_removed(self):
+        logger = self.useFixture(fixtures.FakeLogger(
+            name='sora', level=logging.DEBUG))
+        manager = placement.manager(self, HOSTS, policy='weighted')
+        manager.select_destinations(
+            RequestSpec(memory_mb=2048, availability_zone='az1',
+                        request_id='req-1'))
+        output = logger.output
+        self.assertIn('Filter enabled kept 3 hosts and removed 1 for '
+                      'request req-1', output)
+        self.assertIn('Filter availability_zone kept 2 hosts and removed 1',
+                      output)
+        self.assertIn('Filter resources kept 1 hosts and removed 1', output)
+
+    def test_weighers_log_raw_and_normalised(self):
+        logger = self.useFixture(fixtures.FakeLogger(
+            name='sora', level=logging.DEBUG))
+        manager = placement.manager(self, HOSTS, policy='weighted')
+        manager.select_destinations(RequestSpec(memory_mb=2048,
+                                                request_id='req-2'))
+        # Free memory 8192 and 4096 scale to 1 and 0; CPUs are equal.
+        self.assertIn('Weigher ram (multiplier 1.0) for request req-2: '
+                      'raw->normalised big 8192->1.000, west 4096->0.000',
+                      logger.output)
+        self.assertIn('Weigher cpu (multiplier 1.0) for request req-2: '
+                      'raw->normalised big 8000->0.000, west 8000->0.000',
+                      logger.output)
+
+    def test_debug_off_logs_nothing(self):
+        logger = self.useFixture(fixtures.FakeLogger(
+            name='sora', level=logging.INFO))
+        manager = placement.manager(self, HOSTS, policy='weighted')
+        manager.select_destinations(RequestSpec(memory_mb=2048))
+        self.assertNotIn('Filter', logger.output)
+        self.assertNotIn('Weigher', logger.output)

@@ -1,0 +1,138 @@
+"""Selections: tie-breaks, alternates and requests for many instances."""
+
+import collections
+
+import testscenarios
+
+from sora import exception
+from sora.scheduler.request import RequestSpec
+from tests import base
+from tests import placement
+
+load_tests = testscenarios.load_tests_apply_scenarios
+
+TEN_HOSTS = [placement.host('h%d' % i) for i in range(10)]
+
+
+class TieBreakTest(base.TestCase):
+    """With equal hosts, the default is repeatable and the options spread.
+
+    The random policy is left out: it never produces ties.
+    """
+
+    scenarios = placement.policy_scenarios(exclude=('random',))
+
+    def _winners(self, **filter_flags):
+        self.flags(group='scheduler', seed=11)
+        manager = placement.manager(self, TEN_HOSTS, policy=self.policy,
+                                    **filter_flags)
+        winners = collections.Counter()
+        for _ in range(100):
+            selection, = manager.select_destinations(
+                RequestSpec(memory_mb=1))
+            winners[selection.host] += 1
+            manager.release(selection)
+        return winners
+
+    def test_default_always_picks_first_name(self):
+        self.assertEqual({'h0': 100}, self._winners())
+
+    def test_shuffle_spreads_ties(self):
+        winners = self._winners(shuffle_best_same_weighed_hosts=True)
+        self.assertGreaterEqual(len(winners), 5, winners)
+
+    def test_subset_spreads_choices(self):
+        winners = self._winners(host_subset_size=10)
+        self.assertGreaterEqual(len(winners), 5, winners)
+
+
+class AlternatesTest(base.TestCase):
+
+    scenarios = placement.policy_scenarios()
+
+    def test_alternates_distinct(self):
+        manager = placement.manager(self, TEN_HOSTS, policy=self.policy)
+        for attempts, count in ((1, 0), (3, 2), (5, 4)):
+            self.flags(group='scheduler', max_attempts=attempts)
+            manager = placement.manager(self, TEN_HOSTS, policy=self.policy)
+            selection, = manager.select_destinations(
+                RequestSpec(memory_mb=1))
+            alternates = selection.alternates
+            self.assertEqual(count, len(alternates), attempts)
+            self.assertEqual(count, len(set(alternates)), attempts)
+            self.assertNotIn(selection.host, alternates)
+
+    def test_alternates_passed_the_filters(self):
+        hosts = [placement.host('a', memory_mb=1024),
+                 placement.host('b', memory_mb=8192),
+                 placement.host('c', memory_mb=8192)]
+        manager = placement.manager(self, hosts, policy=self.policy)
+        selection, = manager.select_destinations(RequestSpec(memory_mb=4096))
+        self.assertEqual({'b', 'c'},
+                         {selection.host} | set(selection.alternates))
+
+
+class ManyInstancesTest(base.TestCase):
+
+    scenarios = placement.policy_scenarios()
+
+    def test_each_instance_sees_earlier_claims(self):
+        # 6144 + 6144 > 8192, so the two instances need two hosts.
+        manager = placement.manager(
+            self, [placement.host('a'), placement.host('b')],
+            policy=self.policy)
+        selections = manager.select_destinations(
+            RequestSpec(memory_mb=6144, num_instances=2))
+        self.assertEqual({'a', 'b'}, {s.host for s in selections})
+
+    def test_all_or_nothing(self):
+        # 5 x 3072 = 15360 would fit in 2 x 8192 = 16384 in bulk, but each
+        # host takes only 2 instances, so only 4 of 5 fit.
+        manager = placement.manager(
+            self, [placement.host('a'), placement.host('b')],
+            policy=self.policy)
+        self.assertRaises(exception.NoValidHost,
+                          manager.select_destinations,
+                          RequestSpec(memory_mb=3072, num_instances=5))
+        table = manager.store.hosts
+        self.assertEqual([8192, 8192], list(table.memory_mb_free))
+        self.assertEqual([], manager.store.claims())
+
+    def test_anti_affinity_inside_one_request(self):
+        hosts = [placement.host(n) for n in ('a', 'b', 'c')]
+        manager = placement.manager(self, hosts, policy=self.policy)
+        selections = manager.select_destinations(RequestSpec(
+            memory_mb=1024, num_instances=3, group='web',
+            group_policy='anti-affinity'))
+        self.assertEqual(['a', 'b', 'c'],
+                         sorted(s.host for s in selections))
+
+    def test_anti_affinity_without_enough_hosts(self):
+        manager = placement.manager(
+            self, [placement.host('a'), placement.host('b')],
+            policy=self.policy)
+        error = self.assertRaises(
+            exception.NoValidHost, manager.select_destinations,
+            RequestSpec(memory_mb=1024, num_instances=3, group='web',
+                        group_policy='anti-affinity'))
+        self.assertEqual(
+            {'holds a member of anti-affinity group web': 2}, error.reasons)
+        self.assertEqual([], manager.store.claims())
+        self.assertEqual({}, manager.store.group_members('web'))
+
+    def test_affinity_inside_one_request(self):
+        hosts = [placement.host(n) for n in ('a', 'b', 'c')]
+        manager = placement.manager(self, hosts, policy=self.policy)
+        selections = manager.select_destinations(RequestSpec(
+            memory_mb=1024, num_instances=3, group='db',
+            group_policy='affinity'))
+        self.assertEqual(1, len({s.host for s in selections}))
+
+    def test_max_per_host(self):
+        hosts = [placement.host(n) for n in ('a', 'b')]
+        manager = placement.manager(self, hosts, policy=self.policy)
+        selections = manager.select_destinations(RequestSpec(
+            memory_mb=1024, num_instances=4, group='web',
+            group_policy='anti-affinity', max_per_host=2))
+        self.assertEqual({'a': 2, 'b': 2},
+                         collections.Counter(s.host for s in selections))
