@@ -304,9 +304,10 @@ def _mutate_hook(manager: SchedulerManager):
     """Return an oslo.config mutate hook that reloads ``manager``.
 
     The hook keeps only a weak reference to the manager, because ``conf``
-    keeps its hooks for its whole life and may outlive the manager. It never raises: oslo.config
-    would pass the error to the daemon's signal handler. An invalid new
-    configuration is logged and the old one keeps serving.
+    keeps its hooks for its whole life and may outlive the manager. The
+    hook never raises, because oslo.config would pass the error on to the
+    daemon's signal handler. An invalid new configuration is logged and
+    the old one keeps serving.
     """
     ref = weakref.ref(manager)
 
