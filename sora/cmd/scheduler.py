@@ -97,6 +97,9 @@ def drivers_command(conf: cfg.ConfigOpts) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     conf = cfg.ConfigOpts()
     logging.register_options(conf)
+    # Log lines go to stderr, so that stdout holds only the command's
+    # output and ``--format json`` stays parseable.
+    conf.set_default('use_stderr', True)
     sora_conf.register_opts(conf)
     conf.register_cli_opt(COMMAND)
     try:

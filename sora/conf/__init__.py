@@ -46,6 +46,24 @@ def validate_opts(conf: cfg.ConfigOpts,
                 ) from None
 
 
+def option_files(conf: cfg.ConfigOpts, group: str, name: str) -> list[str]:
+    """Return the file that set an option, for error messages.
+
+    With ``--config-dir`` the value may come from any file in the folder,
+    so the file is taken from oslo.config's record of where the value came
+    from. A value that no file set (a default or an override) gives an
+    empty list.
+    """
+    try:
+        location = conf.get_location(name, group)
+    except cfg.Error:
+        return []
+    if (location is None or location.location is not cfg.Locations.user
+            or not location.detail):
+        return []
+    return [location.detail]
+
+
 def _file_value(conf: cfg.ConfigOpts, group: str,
                 opt: cfg.Opt) -> tuple[object, str | None]:
     """Return the text an option was given in a file, and that file."""
@@ -53,8 +71,12 @@ def _file_value(conf: cfg.ConfigOpts, group: str,
         # NOTE: oslo.config 10.x has no public call that returns the raw
         # text of an option whose value fails to parse, so this reads its
         # parsed file namespace, which a later release may change.
-        values, location = conf._namespace._get_file_value(
-            [(group, opt.dest)])
+        # After mutate_config_files, oslo.config reads mutable options from
+        # a second namespace, so the raw text comes from there too.
+        namespace = conf._namespace
+        if opt.mutable and getattr(conf, '_mutable_ns', None) is not None:
+            namespace = conf._mutable_ns
+        values, location = namespace._get_file_value([(group, opt.dest)])
         return values[-1], getattr(location, 'detail', None)
     except Exception:  # the raw text only improves the message
         return '<unreadable>', None

@@ -31,7 +31,8 @@ def read_inventory(conf: cfg.ConfigOpts,
                    source: plugins.PluginSource) -> list[Host]:
     """Load the ``[inventory] source`` plugin and return its hosts."""
     name = conf.inventory.source
-    info = source.load(name, 'inventory', 'source', conf.config_file or ())
+    info = source.load(name, 'inventory', 'source',
+                       sora_conf.option_files(conf, 'inventory', 'source'))
     list_opts = getattr(info.plugin, 'list_opts', None)
     if list_opts is not None:
         for group, opts in list_opts():

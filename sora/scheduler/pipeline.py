@@ -93,11 +93,10 @@ class Pipeline:
         pipeline untouched.
         """
         sora_conf.validate_opts(conf, conf_opts.list_opts())
-        files = conf.config_file or ()
-
         driver_name = conf.scheduler.driver
         info = sources[plugins.SCHEDULER_NAMESPACE].load(
-            driver_name, 'scheduler', 'driver', files)
+            driver_name, 'scheduler', 'driver',
+            sora_conf.option_files(conf, 'scheduler', 'driver'))
         _register_plugin_opts(conf, info.plugin)
         driver = info.plugin(conf)
         if not isinstance(driver, driver_base.SchedulerDriver):
@@ -108,6 +107,8 @@ class Pipeline:
 
         filter_source = sources[plugins.FILTER_NAMESPACE]
         names = conf.filter_scheduler.enabled_filters
+        files = sora_conf.option_files(conf, 'filter_scheduler',
+                                       'enabled_filters')
         installed = filter_source.names()
         unknown = [n for n in names if n not in installed]
         if unknown:

@@ -99,7 +99,9 @@ class PolicyReloadTest(ReloadTestCase):
 
         self.assertEqual('memory', manager.driver_name)
         self.assertEqual(2, manager.pipeline.settings.host_subset_size)
-        self.assertIn('host_subset_size', self.log.output)
+        self.assertIn("Invalid value '0' for option [filter_scheduler] "
+                      "host_subset_size (read from %s)" % self.conf_path,
+                      self.log.output)
         self.assertIn('greater than or equal to 1', self.log.output)
         self.assertEqual(5, len(winners(manager, 5)))
 
