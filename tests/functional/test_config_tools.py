@@ -7,22 +7,16 @@ oslo-config-generator, oslo-config-validator and sora-scheduler.
 import json
 import os
 import subprocess
-import sys
 
 import fixtures
 
 from tests import base
 from tests import fixtures as sora_fixtures
+from tests.functional.commands import GENERATOR_CONF
+from tests.functional.commands import script
 
-GENERATOR_CONF = os.path.join(sora_fixtures.REPO_ROOT, 'etc', 'sora',
-                              'sora-config-generator.conf')
 SHIPPED_SAMPLE = os.path.join(sora_fixtures.REPO_ROOT, 'etc', 'sora',
                               'sora.conf.sample')
-
-
-def script(name):
-    """Return the path of a console script installed beside Python."""
-    return os.path.join(os.path.dirname(sys.executable), name)
 
 
 class ConfigToolsTestCase(base.TestCase):
