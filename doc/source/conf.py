@@ -20,9 +20,9 @@ extensions = [
     'stevedore.sphinxext',
 ]
 
-_here = os.path.dirname(os.path.abspath(__file__))
+_source_dir = os.path.dirname(os.path.abspath(__file__))
 config_generator_config_file = [(
-    os.path.join(_here, '..', '..', 'etc', 'sora',
+    os.path.join(_source_dir, '..', '..', 'etc', 'sora',
                  'sora-config-generator.conf'),
     '_static/sora')]
 
