@@ -70,8 +70,13 @@ class SchedulerManager:
         sora_conf.register_opts(self.conf)
         self.sources = dict(default_sources())
         self.sources.update(sources or {})
-        # Serialises reloads; decisions never take it.
-        self._reload_lock = threading.Lock()
+        # Serialises reloads; decisions never take it. Reentrant, because a
+        # SIGHUP handler can start a reload while the same thread is in
+        # the middle of one.
+        self._reload_lock = threading.RLock()
+        # Counts the reloads swapped in, so that a reload interrupted by a
+        # newer one does not swap its older result back in.
+        self._reloads = 0
         # What the inventory source listed at the last read, or None when
         # the caller manages the hosts itself.
         self._source_hosts: list[Host] | None = None
@@ -115,11 +120,16 @@ class SchedulerManager:
             inventory is invalid. Nothing has changed in that case.
         """
         with self._reload_lock:
+            started = self._reloads
             new = pipeline_mod.Pipeline.build(self.conf, self.sources)
             hosts = None
             if self._source_hosts is not None:
                 hosts = inventory_loader.read_inventory(
                     self.conf, self.sources[plugins.INVENTORY_NAMESPACE])
+
+            if self._reloads != started:
+                LOG.info('A newer reload finished first; it stays in place')
+                return
 
             with self.store.lock:
                 old = self._pipeline
@@ -136,6 +146,7 @@ class SchedulerManager:
                         dropped = self.store.load(change.hosts)
                     self._source_hosts = hosts
                 self._pipeline = new
+                self._reloads += 1
 
         self._log_reload(old, new, change, dropped)
 

@@ -253,3 +253,48 @@ class InFlightReloadTest(ReloadTestCase):
         self.assertEqual('big-1', results['first'])
         self.assertEqual('small-1', results['second'])
         self.assertEqual('smallest', manager.driver_name)
+
+
+class NestingDriver(MemoryDriver):
+    """The memory policy; building it runs ``on_build`` once if set."""
+
+    on_build = None
+
+    def __init__(self, conf):
+        super().__init__(conf)
+        callback, type(self).on_build = type(self).on_build, None
+        if callback is not None:
+            callback()
+
+
+class NestedReloadTest(ReloadTestCase):
+    """A reload that starts while the same thread is in one.
+
+    This happens when SIGHUP arrives while the main thread reloads. The
+    test starts the inner reload from inside the outer one's policy
+    constructor.
+    """
+
+    def test_newer_reload_wins_without_deadlock(self):
+        test_manager = extension.ExtensionManager.make_test_instance([
+            extension.Extension('memory', None, MemoryDriver, None),
+            extension.Extension('nesting', None, NestingDriver, None),
+            extension.Extension('smallest', None, SmallestDriver, None)])
+        sources = {plugins.SCHEDULER_NAMESPACE: plugins.PluginSource(
+            plugins.SCHEDULER_NAMESPACE, test_manager)}
+        manager = self.start('', sources=sources)
+        self.addCleanup(setattr, NestingDriver, 'on_build', None)
+
+        def inner_reload():
+            self.flags(group='scheduler', driver='smallest')
+            manager.reload()
+
+        NestingDriver.on_build = inner_reload
+        self.flags(group='scheduler', driver='nesting')
+        outer = threading.Thread(target=manager.reload)
+        outer.start()
+        outer.join(30)
+
+        self.assertFalse(outer.is_alive())
+        self.assertEqual('smallest', manager.driver_name)
+        self.assertIn('A newer reload finished first', self.log.output)
