@@ -316,9 +316,9 @@ def _mutate_hook(manager: SchedulerManager):
 
     The hook keeps only a weak reference to the manager, because ``conf``
     keeps its hooks for its whole life and may outlive the manager. The
-    hook never raises, because oslo.config would pass the error on to the
-    daemon's signal handler. An invalid new configuration is logged and
-    the old one keeps serving.
+    hook logs every Exception instead of raising it, because oslo.config
+    would pass the error on to the daemon's signal handler. So after an
+    invalid new configuration, the old one keeps serving.
     """
     ref = weakref.ref(manager)
 

@@ -2,7 +2,7 @@
 
 The test writes a small daemon that embeds the manager, calls
 ``conf.mutate_config_files()`` in its SIGHUP handler, as oslo.service does,
-and answers placement requests over a loopback socket. The test then edits
+and serves placement requests over a loopback socket. The test then edits
 sora.conf and the inventory under the running process.
 """
 
