@@ -129,8 +129,12 @@ def _file_value(conf: cfg.ConfigOpts, group: str,
         # NOTE: oslo.config 10.x has no public call that returns the raw
         # text of an option whose value fails to parse, so this reads its
         # parsed file namespace, which a later release may change.
-        values, location = conf._namespace._get_file_value(
-            [(group, opt.dest)])
+        # After mutate_config_files, oslo.config reads mutable options from
+        # a second namespace, so the raw text comes from there too.
+        namespace = conf._namespace
+        if opt.mutable and getattr(conf, '_mutable_ns', None) is not None:
+            namespace = conf._mutable_ns
+        values, location = namespace._get_file_value([(group, opt.dest)])
         return values[-1], getattr(location, 'detail', None)
     except Exception:  # the raw text only improves the message
         return '<unreadable>', None

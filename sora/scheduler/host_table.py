@@ -247,8 +247,16 @@ class HostTable:
     # -- changing hosts ---------------------------------------------------
 
     def replace_all(self, hosts: Iterable[Host]) -> None:
-        """Replace every host at once; the caller re-applies its claims."""
+        """Replace every host at once; the caller re-applies its claims.
+
+        A host that remains keeps the time of its last report, so that
+        replacing the inventory does not make a silent host look alive.
+        """
+        reported = dict(zip(self.names, self._cols['last_report']))
         self._build_columns(sorted(hosts, key=lambda h: h.name))
+        for row, name in enumerate(self.names):
+            if name in reported:
+                self._cols['last_report'][row] = reported[name]
 
     def _grow_cards(self, cards: int) -> None:
         used = self._cols['gpu_used']

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+import threading
 import time
+import weakref
 
 import numpy as np
 from oslo_config import cfg
@@ -13,6 +15,7 @@ from sora import conf as sora_conf
 from sora import exception
 from sora.filters.base import FilterContext
 from sora.inventory import loader as inventory_loader
+from sora.inventory import merge as inventory_merge
 from sora import plugins
 from sora.scheduler.host import Host
 from sora.scheduler import pipeline as pipeline_mod
@@ -42,6 +45,10 @@ class SchedulerManager:
     pass, and claims the best one before the next decision starts. All
     public methods are safe to call from many threads.
 
+    The manager registers a mutate hook on ``conf``, so a daemon that calls
+    ``conf.mutate_config_files()`` (oslo.service does on SIGHUP) gets the
+    new policy, filters and inventory through ``reload``.
+
     :param conf: the options; defaults to oslo.config's global ``CONF``.
         sora registers its options on it. Two managers may use two
         ``ConfigOpts`` objects in one process.
@@ -63,6 +70,16 @@ class SchedulerManager:
         sora_conf.register_opts(self.conf)
         self.sources = dict(default_sources())
         self.sources.update(sources or {})
+        # Serialises reloads; decisions never take it. Reentrant, because a
+        # SIGHUP handler can start a reload while the same thread is in
+        # the middle of one.
+        self._reload_lock = threading.RLock()
+        # Counts the reloads swapped in, so that a reload interrupted by a
+        # newer one does not swap its older result back in.
+        self._reloads = 0
+        # What the inventory source listed at the last read, or None when
+        # the caller manages the hosts itself.
+        self._source_hosts: list[Host] | None = None
 
         self._pipeline = pipeline_mod.Pipeline.build(self.conf, self.sources)
         self._rng = np.random.default_rng(self.conf.scheduler.seed)
@@ -76,6 +93,7 @@ class SchedulerManager:
 
         if load_inventory:
             self.load_inventory()
+        self.conf.register_mutate_hook(_mutate_hook(self))
 
     @property
     def driver_name(self) -> str:
@@ -86,6 +104,72 @@ class SchedulerManager:
     def pipeline(self) -> pipeline_mod.Pipeline:
         return self._pipeline
 
+    # -- reload -----------------------------------------------------------
+
+    def reload(self) -> None:
+        """Rebuild the policy and filters from the options, and re-read hosts.
+
+        A daemon that does not use oslo.config's mutate hooks calls this
+        after it has read its configuration files again. The new pipeline
+        and, when the manager reads an inventory source, the new host list
+        are built and checked in full first. Then both are swapped in
+        together under the store lock: a decision in flight finishes on the
+        old policy, and the next one uses the new policy.
+
+        :raises SoraException: when an option, the policy, a filter or the
+            inventory is invalid. Nothing has changed in that case.
+        """
+        with self._reload_lock:
+            started = self._reloads
+            new = pipeline_mod.Pipeline.build(self.conf, self.sources)
+            hosts = None
+            if self._source_hosts is not None:
+                hosts = inventory_loader.read_inventory(
+                    self.conf, self.sources[plugins.INVENTORY_NAMESPACE])
+
+            if self._reloads != started:
+                LOG.info('A newer reload finished first; it stays in place')
+                return
+
+            with self.store.lock:
+                old = self._pipeline
+                change = None
+                dropped: list[Claim] = []
+                self.store.hosts.set_settings(new.settings.capacity)
+                if hosts is not None:
+                    table = self.store.hosts
+                    state = {name: table.to_host(table.row(name))
+                             for name in table.names}
+                    change = inventory_merge.merge_inventory(
+                        self._source_hosts or [], hosts, state)
+                    if change:
+                        dropped = self.store.load(change.hosts)
+                    self._source_hosts = hosts
+                self._pipeline = new
+                self._reloads += 1
+
+        self._log_reload(old, new, change, dropped)
+
+    def _log_reload(self, old: pipeline_mod.Pipeline,
+                    new: pipeline_mod.Pipeline,
+                    change: inventory_merge.InventoryChange | None,
+                    dropped: list[Claim]) -> None:
+        if old.driver_name != new.driver_name:
+            LOG.info('Scheduler policy changed from %s to %s',
+                     old.driver_name, new.driver_name)
+        else:
+            LOG.info('Scheduler options reloaded; policy %s', new.driver_name)
+        LOG.info('Enabled filters: %s',
+                 ', '.join(f.name for f in new.filters) or 'none')
+        if change:
+            LOG.info('Inventory source %s changed: %d hosts added, %d '
+                     'removed, %d updated', self.conf.inventory.source,
+                     len(change.added), len(change.removed),
+                     len(change.updated))
+        for claim in dropped:
+            LOG.warning('Dropped claim %s on host %s: the host is no longer '
+                        'in the inventory', claim.claim_id, claim.host)
+
     # -- inventory and host lifecycle -------------------------------------
 
     def load_inventory(self) -> list[Claim]:
@@ -94,9 +178,11 @@ class SchedulerManager:
         The source is read and checked in full before anything changes.
         Claims on hosts that remain are kept; the dropped ones are returned.
         """
-        hosts = inventory_loader.read_inventory(
-            self.conf, self.sources[plugins.INVENTORY_NAMESPACE])
-        dropped = self.store.load(hosts)
+        with self._reload_lock:
+            hosts = inventory_loader.read_inventory(
+                self.conf, self.sources[plugins.INVENTORY_NAMESPACE])
+            dropped = self.store.load(hosts)
+            self._source_hosts = hosts
         LOG.info('Loaded %d hosts from inventory source %s',
                  len(hosts), self.conf.inventory.source)
         for claim in dropped:
@@ -145,9 +231,11 @@ class SchedulerManager:
         request is all or nothing: when one instance finds no host, the
         claims of the others are released and NoValidHost is raised.
         """
-        pipeline = self._pipeline
         placed: list[Selection] = []
         with self.store.lock:
+            # Taken once, under the lock that a reload also needs to swap
+            # the pipeline, so the whole decision runs on one policy.
+            pipeline = self._pipeline
             self.store.refresh()
             try:
                 for _ in range(request.num_instances):
@@ -221,6 +309,35 @@ class SchedulerManager:
             claim = claim.claim
         claim_id = claim.claim_id if isinstance(claim, Claim) else claim
         return self.store.release(claim_id)
+
+
+def _mutate_hook(manager: SchedulerManager):
+    """Return an oslo.config mutate hook that reloads ``manager``.
+
+    The hook keeps only a weak reference to the manager, because ``conf``
+    keeps its hooks for its whole life and may outlive the manager. The
+    hook logs every Exception instead of raising it, because oslo.config
+    would pass the error on to the daemon's signal handler. So after an
+    invalid new configuration, the old one keeps serving.
+    """
+    ref = weakref.ref(manager)
+
+    def hook(conf: cfg.ConfigOpts, fresh: dict) -> None:
+        target = ref()
+        if target is None:
+            return
+        try:
+            target.reload()
+        except exception.SoraException as error:
+            LOG.error('Rejected the new configuration; the scheduler keeps '
+                      'policy %s and its hosts: %s', target.driver_name,
+                      error)
+        except Exception:  # a broken plugin must not stop the daemon
+            LOG.exception('Rejected the new configuration because a plugin '
+                          'failed; the scheduler keeps policy %s and its '
+                          'hosts', target.driver_name)
+
+    return hook
 
 
 def subset_pick(count: int, settings: pipeline_mod.Settings,

@@ -9,7 +9,6 @@ options change meanwhile.
 from __future__ import annotations
 
 import collections
-from collections.abc import Sequence
 import dataclasses
 
 import numpy as np

@@ -1,0 +1,2 @@
+"""An example sora plugin package: the preferred-label policy and the
+max-instances filter."""
