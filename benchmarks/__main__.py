@@ -32,6 +32,9 @@ DEFAULT_SIZES = (1000, 5000, 20000, 100000)
 QUICK_SIZES = (1000, 5000)
 DEFAULT_OUTPUT = os.path.join(core.REPO_ROOT, 'benchmarks', 'results.json')
 DEFAULT_REPLAY = 'replay --trace {trace}'
+# Options that change where results go but not the figures, left out of
+# the command that the results record.
+OUTPUT_OPTIONS = ('--output', '--rst', '--plot')
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -78,6 +81,22 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+def figure_options(argv: list[str]) -> list[str]:
+    """Return the arguments without those that only name output files."""
+    arguments = []
+    skip_value = False
+    for argument in argv:
+        if skip_value:
+            skip_value = False
+            continue
+        name = argument.split('=', 1)[0]
+        if name in OUTPUT_OPTIONS:
+            skip_value = '=' not in argument
+            continue
+        arguments.append(argument)
+    return arguments
+
+
 def run_one(name: str, context: core.Context) -> list[core.Row]:
     """Run one measurement, turning a missing component into a skip row."""
     try:
@@ -103,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
                            replay_command=args.replay_command)
     machine = core.machine()
     command = 'python -m benchmarks ' + ' '.join(
-        sys.argv[1:] if argv is None else argv)
+        figure_options(sys.argv[1:] if argv is None else argv))
 
     rows: list[core.Row] = []
     for name in args.names or MEASUREMENTS:

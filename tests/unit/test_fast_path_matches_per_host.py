@@ -27,7 +27,7 @@ MODELS = ('V100M16', 'V100M32', 'T4', 'A10')
 ZONES = ('', 'az1', 'az2')
 LABEL_VALUES = {'rack': ('r1', 'r2', 'r3'), 'disk': ('ssd', 'hdd')}
 
-INVENTORIES = 8
+INVENTORIES = 6
 DECISIONS = 60
 SEED = 20231
 
