@@ -26,10 +26,19 @@ RESOURCE_FIELDS = (
 
 def resources_mask(table: HostTable, request: RequestSpec) -> np.ndarray:
     """Return which hosts have room for the request's memory, CPUs, disk."""
-    mask = (table.memory_mb_total > 0) & (table.vcpus_milli_total > 0)
-    for field, _label in RESOURCE_FIELDS:
-        amount = getattr(request, field)
-        mask &= getattr(table, field + '_fit') >= amount
+    mask = table.memory_mb_fit >= request.memory_mb
+    mask &= table.vcpus_milli_fit >= request.vcpus_milli
+    mask &= table.disk_gb_fit >= request.disk_gb
+    # A host without memory or CPUs never passes. The fit is never above
+    # total - reserved, so with a reserved amount of 0 or more, a fit of at
+    # least a positive amount implies a positive total. The totals then
+    # need a look only for an amount of 0, which saves two passes over
+    # every host.
+    reserved = table.settings.reserved
+    if request.memory_mb <= 0 or reserved['memory_mb'] < 0:
+        mask &= table.memory_mb_total > 0
+    if request.vcpus_milli <= 0 or reserved['vcpus_milli'] < 0:
+        mask &= table.vcpus_milli_total > 0
     return mask
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Mapping
+import math
 import time
 
 import numpy as np
@@ -138,8 +139,15 @@ class HostTable:
 
     def _layout_changed(self) -> None:
         self._rows = {name: row for row, name in enumerate(self.names)}
-        self._views.clear()
+        self._drop_views(list(self._views))
         self.generation += 1
+
+    def _drop_views(self, names: Iterable[str]) -> None:
+        # A view is also kept in the instance dictionary (see __getattr__),
+        # so it has to go from there too once its column is replaced.
+        for name in names:
+            self._views.pop(name, None)
+            self.__dict__.pop(name, None)
 
     # -- derived columns --------------------------------------------------
 
@@ -151,6 +159,8 @@ class HostTable:
 
     def _refresh_resource(self, name: str, rows: slice | int) -> None:
         if isinstance(rows, int):
+            if self._refresh_resource_row(name, rows):
+                return
             rows = slice(rows, rows + 1)
         cols = self._cols
         total = cols[name + '_total'][rows]
@@ -166,9 +176,40 @@ class HostTable:
         cols[name + '_free'][rows] = free
         cols[name + '_fit'][rows] = np.minimum(free, usable)
 
+    def _refresh_resource_row(self, name: str, row: int) -> bool:
+        """Refresh one host's derived columns of one resource in Python.
+
+        numpy's overhead on a one-row slice is many times the arithmetic,
+        so this does the arithmetic of the column form on Python numbers.
+        An int64 converts to float as numpy converts it, and the product is
+        rounded down the same way. When the capacity is not a finite
+        number, it returns False and changes nothing, so the caller falls
+        back to the column form and keeps numpy's result for that host.
+        """
+        cols = self._cols
+        ratio = cols[name + '_ratio'].item(row)
+        if math.isnan(ratio):
+            ratio = float(self.settings.ratios[name])
+        usable = max(cols[name + '_total'].item(row)
+                     - self.settings.reserved[name], 0)
+        product = usable * ratio
+        if not math.isfinite(product):
+            return False
+        capacity = math.floor(product)
+        used = (cols[name + '_external'].item(row)
+                + cols[name + '_claimed'].item(row))
+        free = capacity - used
+        cols[name + '_used'][row] = used
+        cols[name + '_usable'][row] = usable
+        cols[name + '_capacity'][row] = capacity
+        cols[name + '_free'][row] = free
+        cols[name + '_fit'][row] = min(free, usable)
+        return True
+
     def _refresh_gpus(self, rows: slice | int) -> None:
         if isinstance(rows, int):
-            rows = slice(rows, rows + 1)
+            self._refresh_gpus_row(rows)
+            return
         cols = self._cols
         used = cols['gpu_used'][rows]
         total = cols['gpus_total'][rows]
@@ -177,6 +218,20 @@ class HostTable:
         cols['gpu_free_cards'][rows] = np.sum(present & (used == 0), axis=1)
         cols['gpu_max_free'][rows] = np.max(free, axis=1)
         cols['gpu_free_milli'][rows] = np.sum(free, axis=1)
+
+    def _refresh_gpus_row(self, row: int) -> None:
+        # The column form above for one host, on Python numbers. A card
+        # column beyond the host's own cards counts as 0 free, as there.
+        cols = self._cols
+        used = cols['gpu_used']
+        total = int(cols['gpus_total'][row])
+        card_used = used[row, :total].tolist()
+        free = [CARD_MILLI - value for value in card_used]
+        if total < used.shape[1]:
+            free.append(0)
+        cols['gpu_free_cards'][row] = card_used.count(0)
+        cols['gpu_max_free'][row] = max(free)
+        cols['gpu_free_milli'][row] = sum(free)
 
     def set_settings(self, settings: CapacitySettings) -> None:
         """Apply new allocation ratios and reserved amounts to every host."""
@@ -195,7 +250,10 @@ class HostTable:
         return name in self._rows
 
     def __getattr__(self, name: str) -> np.ndarray:
-        # Columns are served as cached read-only views.
+        # Columns are served as cached read-only views. Python calls this
+        # method only when ordinary lookup fails, so storing the view in
+        # the instance dictionary makes later reads plain attribute reads,
+        # which matters because every decision reads several columns.
         cols = self.__dict__.get('_cols')
         if cols is None or name not in cols:
             raise AttributeError(name)
@@ -204,6 +262,7 @@ class HostTable:
             view = cols[name].view()
             view.flags.writeable = False
             self._views[name] = view
+            self.__dict__[name] = view
         return view
 
     def row(self, name: str) -> int:
@@ -264,7 +323,7 @@ class HostTable:
             wider = np.zeros((used.shape[0], cards), _INT)
             wider[:, :used.shape[1]] = used
             self._cols['gpu_used'] = wider
-            self._views.pop('gpu_used', None)
+            self._drop_views(('gpu_used',))
 
     def add(self, host: Host) -> int:
         """Insert a new host in name order and return its row."""
@@ -346,9 +405,19 @@ class HostTable:
         """Add (sign=1) or remove (sign=-1) one instance's usage on a host."""
         cols = self._cols
         for name in RESOURCES:
-            if amounts.get(name):
-                cols[name + '_claimed'][row] += sign * amounts[name]
-                self._refresh_resource(name, row)
+            amount = amounts.get(name)
+            if not amount:
+                continue
+            # A claim changes neither capacity nor usable, so the derived
+            # columns move by the same amount, which is what a full
+            # refresh would compute at a fraction of its cost per claim.
+            delta = sign * amount
+            cols[name + '_claimed'][row] += delta
+            cols[name + '_used'][row] += delta
+            free = cols[name + '_free'].item(row) - delta
+            cols[name + '_free'][row] = free
+            cols[name + '_fit'][row] = min(free,
+                                           cols[name + '_usable'].item(row))
         cards = list(cards)
         if cards:
             cols['gpu_used'][row, cards] += sign * gpu_milli

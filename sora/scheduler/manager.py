@@ -277,11 +277,13 @@ class SchedulerManager:
                 LOG.debug('Claim on %s failed for request %s: %s', name,
                           request.request_id, failure.reason)
                 continue
-            alternates = tuple(n for n in names[position + 1:]
-                               )[:settings.max_attempts - 1]
-            LOG.debug('Request %s placed on %s by policy %s; alternates %s',
-                      request.request_id, name, pipeline.driver_name,
-                      ', '.join(alternates) or 'none')
+            alternates = tuple(names[position + 1:position +
+                                     settings.max_attempts])
+            if LOG.isEnabledFor(logging.DEBUG):
+                LOG.debug('Request %s placed on %s by policy %s; '
+                          'alternates %s', request.request_id, name,
+                          pipeline.driver_name,
+                          ', '.join(alternates) or 'none')
             return Selection(name, claim, alternates)
         raise exception.NoValidHost(len(table), {'claim failed': len(names)},
                                     request.request_id)

@@ -180,14 +180,17 @@ class Pipeline:
             ranked = self.driver.rank_hosts(table, rows, request, limit)
             return self._check_ranked(table, rows, ranked, limit)
         scores = self.driver.score_hosts(table, rows, request)
-        self._check_scores(scores, len(rows))
+        array = self._check_scores(scores, len(rows))
         tie_rng = rng if self.settings.shuffle_ties else None
-        return ranking.best_rows(scores, rows, limit, tie_rng)
+        return ranking.take_best(array, rows, limit, tie_rng)
 
-    def _check_scores(self, scores: object, count: int) -> None:
+    def _check_scores(self, scores: object, count: int) -> np.ndarray:
+        """Return the scores as a new float array, or raise PolicyError."""
         name = self.driver_name
         try:
-            array = np.asarray(scores, dtype=float)
+            # A copy, because ranking overwrites the scores it has taken
+            # and the policy may have returned a column of the host table.
+            array = np.array(scores, dtype=float)
         except (TypeError, ValueError):
             raise exception.PolicyError(
                 name, 'scores %r are not numbers' % (scores,)) from None
@@ -195,9 +198,13 @@ class Pipeline:
             raise exception.PolicyError(
                 name, 'expected %d scores, one per candidate, got shape %s'
                 % (count, array.shape))
-        if count and not np.isfinite(array).all():
+        # Integers are always finite, so only other types need the check.
+        integral = getattr(scores, 'dtype', None) is not None and \
+            scores.dtype.kind in 'biu'  # type: ignore[attr-defined]
+        if count and not integral and not np.isfinite(array).all():
             raise exception.PolicyError(
                 name, 'a score is NaN or infinite')
+        return array
 
     def _check_ranked(self, table: HostTable, rows: np.ndarray,
                       ranked: object, limit: int) -> list[int]:

@@ -15,10 +15,19 @@ def best_rows(scores: np.ndarray, rows: np.ndarray, limit: int,
     Each pass is one scan of the scores, so the cost is ``limit`` scans and
     never a full sort.
     """
-    scores = np.array(scores, dtype=float)
+    return take_best(np.array(scores, dtype=float), rows, limit, rng)
+
+
+def take_best(scores: np.ndarray, rows: np.ndarray, limit: int,
+              rng: np.random.Generator | None = None) -> list[int]:
+    """Do what best_rows does, overwriting ``scores`` in place.
+
+    ``scores`` must be a float array that the caller owns. The caller saves
+    the copy that best_rows makes.
+    """
     picked: list[int] = []
     for _ in range(min(limit, len(rows))):
-        best = int(np.argmax(scores))
+        best = int(scores.argmax())
         if rng is not None:
             tied = np.flatnonzero(scores == scores[best])
             if len(tied) > 1:
