@@ -63,6 +63,22 @@ class BaseFilter:
         """
         return 'rejected by filter %s' % (self.name or type(self).__name__)
 
+    def count_rejections(self, hosts: HostTable, request: RequestSpec,
+                         context: FilterContext,
+                         rows: np.ndarray) -> dict[str, int]:
+        """Count the hosts in ``rows``, all rejected, per rejection reason.
+
+        The default calls ``rejection_reason`` for each row. A filter that
+        can give the same counts from whole columns overrides it, because
+        NoValidHost explains every rejected host.
+        """
+        counts: dict[str, int] = {}
+        for row in rows:
+            reason = self.rejection_reason(hosts.host(int(row)), request,
+                                           context)
+            counts[reason] = counts.get(reason, 0) + 1
+        return counts
+
 
 class FilterContext:
     """What one decision knows besides the request and the host table.

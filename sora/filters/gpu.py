@@ -35,3 +35,8 @@ class GpuFilter(base.BaseFilter):
                          context: base.FilterContext) -> str:
         return (fit.gpu_shortfall(host.table, host.row, request)
                 or 'not enough GPU')
+
+    def count_rejections(self, hosts: HostTable, request: RequestSpec,
+                         context: base.FilterContext,
+                         rows: np.ndarray) -> dict[str, int]:
+        return fit.gpu_shortfall_counts(hosts, rows, request, 'not enough GPU')

@@ -33,3 +33,9 @@ class ResourcesFilter(base.BaseFilter):
                          context: base.FilterContext) -> str:
         return (fit.resource_shortfall(host.table, host.row, request)
                 or 'not enough resources')
+
+    def count_rejections(self, hosts: HostTable, request: RequestSpec,
+                         context: base.FilterContext,
+                         rows: np.ndarray) -> dict[str, int]:
+        return fit.resource_shortfall_counts(hosts, rows, request,
+                                             'not enough resources')

@@ -47,6 +47,42 @@ def resource_shortfall(table: HostTable, row: int,
     return None
 
 
+def resource_shortfall_counts(table: HostTable, rows: np.ndarray,
+                              request: RequestSpec,
+                              fits: str) -> dict[str, int]:
+    """Count hosts per reason that ``resource_shortfall`` would give.
+
+    The same reasons as calling ``resource_shortfall`` on each of ``rows``,
+    computed on whole columns. Rows that fit are counted under ``fits``.
+    """
+    labels = ['no memory_mb or vcpus capacity']
+    conditions = [(table.memory_mb_total[rows] <= 0)
+                  | (table.vcpus_milli_total[rows] <= 0)]
+    for field, label in RESOURCE_FIELDS:
+        amount = getattr(request, field)
+        labels += ['%s larger than the host' % label, 'not enough %s' % label]
+        conditions += [getattr(table, field + '_usable')[rows] < amount,
+                       getattr(table, field + '_fit')[rows] < amount]
+    return _count_first(labels, conditions, fits)
+
+
+def _count_first(labels: list[str], conditions: list[np.ndarray],
+                 fits: str) -> dict[str, int]:
+    """Count rows under the first label whose condition is true for them.
+
+    Rows for which no condition is true are counted under ``fits``.
+    """
+    labels = labels + [fits]
+    codes = np.select(conditions, np.arange(len(labels) - 1),
+                      len(labels) - 1)
+    tally = np.bincount(codes.astype(np.intp), minlength=len(labels))
+    counts: dict[str, int] = {}
+    for label, number in zip(labels, tally):
+        if number:
+            counts[label] = counts.get(label, 0) + int(number)
+    return counts
+
+
 def gpu_mask(table: HostTable, request: RequestSpec) -> np.ndarray:
     """Return which hosts have the GPU cards or share the request needs.
 
@@ -83,6 +119,34 @@ def gpu_shortfall(table: HostTable, row: int,
             return 'not enough free GPU cards'
         return 'no GPU card with %d free' % request.gpu_milli
     return None
+
+
+def gpu_shortfall_counts(table: HostTable, rows: np.ndarray,
+                         request: RequestSpec, fits: str) -> dict[str, int]:
+    """Count hosts per reason that ``gpu_shortfall`` would give.
+
+    The same reasons as calling ``gpu_shortfall`` on each of ``rows``,
+    computed on whole columns. Rows that fit are counted under ``fits``.
+    """
+    if not request.gpus:
+        return {fits: len(rows)} if len(rows) else {}
+    labels = []
+    conditions = []
+    if request.gpu_models:
+        labels.append('GPU model not in %s'
+                      % '|'.join(sorted(request.gpu_models)))
+        codes = [code for code, model in enumerate(table.gpu_models)
+                 if model in request.gpu_models]
+        conditions.append(~np.isin(table.gpu_model[rows], codes))
+    labels.append('not enough GPU cards')
+    conditions.append(table.gpus_total[rows] < request.gpus)
+    if request.gpu_milli >= CARD_MILLI:
+        labels.append('not enough free GPU cards')
+        conditions.append(table.gpu_free_cards[rows] < request.gpus)
+    else:
+        labels.append('no GPU card with %d free' % request.gpu_milli)
+        conditions.append(table.gpu_max_free[rows] < request.gpu_milli)
+    return _count_first(labels, conditions, fits)
 
 
 def shortfall(table: HostTable, row: int,

@@ -152,9 +152,9 @@ class Pipeline:
             passes = host_filter.filter_hosts(table, request, context,
                                               remaining)
             rejected = np.flatnonzero(remaining & ~passes)
-            for row in rejected:
-                reasons[host_filter.rejection_reason(
-                    table.host(int(row)), request, context)] += 1
+            if len(rejected):
+                reasons.update(host_filter.count_rejections(
+                    table, request, context, rejected))
             remaining &= passes
         return dict(reasons)
 
