@@ -188,9 +188,9 @@ def _run_trace(conf, args, trace, names, seed) -> int:
     # policy is reported at once.
     managers = [policies.build_manager(conf, name, seed) for name in names]
     shapes = metrics.typical_shapes(trace.workloads)
+    events = sum(1 + (w.departure is not None) for w in trace.workloads)
     results = []
     for manager in managers:
-        events = sum(1 + (w.departure is not None) for w in trace.workloads)
         bar = _progress('replay %s' % manager.driver_name, events)
         results.append(runner.Replay(
             manager, trace.workloads, shapes, samples=args.samples,

@@ -55,13 +55,15 @@ def run_policy(policy: str, pods: Sequence[Workload], seeds: Sequence[int],
                samples: int = 0,
                progress: ProgressFactory | None = None) -> PolicyRuns:
     """Replay the protocol's workload of each seed with one policy."""
+    if not seeds:
+        raise ValueError('run_policy needs at least one seed')
     shapes = metrics.typical_shapes(pods)
-    runs: PolicyRuns | None = None
+    runs = PolicyRuns(policy, list(seeds), target, 0)
     for seed in seeds:
         manager = make_manager(policy, seed)
+        # Every seed reads the same inventory, so the capacity is the same.
         capacity = int(manager.store.hosts.gpus_total.sum()) * 1000
-        if runs is None:
-            runs = PolicyRuns(policy, list(seeds), target, capacity)
+        runs.capacity_milli = capacity
         workloads = inflation.build_workloads(pods, capacity, target, seed)
         callback = (progress('%s seed %d' % (policy, seed), len(workloads))
                     if progress else None)
@@ -74,7 +76,6 @@ def run_policy(policy: str, pods: Sequence[Workload], seeds: Sequence[int],
         runs.curves.append(inflation.allocation_curve(
             demand, result.arrival_gpu_milli_used, capacity,
             runs.last_percent))
-    assert runs is not None, 'run_policy needs at least one seed'
     return runs
 
 
