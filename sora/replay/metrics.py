@@ -23,6 +23,9 @@ shape fits on the host with that card:
 * a shape asking for whole cards fits when the card is idle and the host
   has at least as many idle cards as the shape requests;
 * in both cases the host must also have the shape's CPU and memory free.
+
+A trace without GPU workloads has no typical shapes, and its fragmentation
+is 0.
 """
 
 from __future__ import annotations
@@ -88,9 +91,11 @@ def typical_shapes(workloads: Sequence[Workload],
 def fragmented_gpu_milli(table: HostTable, shapes: Sequence[Shape]) -> int:
     """Return the free GPU thousandths that no typical shape can use.
 
-    The caller holds the lock of the store that owns ``table``.
+    The caller holds the lock of the store that owns ``table``. Without
+    typical shapes (a trace without GPU workloads) nothing counts as
+    fragmented, so the result is 0.
     """
-    if not len(table):
+    if not len(table) or not shapes:
         return 0
     used = table.gpu_used
     present = np.arange(used.shape[1])[None, :] < table.gpus_total[:, None]

@@ -227,3 +227,34 @@ class ReproducibleTest(base.ReplayTestCase):
         first = figures(7)
         self.assertEqual(first, figures(7))
         self.assertGreater(first[0]['unplaced'], 0)
+
+
+class FragmentationTest(base.ReplayTestCase):
+
+    def test_no_gpu_workloads_reports_zero(self):
+        self.use_hosts(HOSTS)
+        trace = self.read(['0,10,1024,1,0,0,,,cpu-only'])
+        manager = self.manager()
+
+        result = runner.Replay(manager, trace.workloads,
+                               metrics.typical_shapes(trace.workloads),
+                               samples=3).run()
+
+        self.assertEqual([], metrics.typical_shapes(trace.workloads))
+        self.assertEqual([0, 0, 0], list(result.fragmented_milli))
+        self.assertEqual(0, result.last_arrival_fragmented_milli)
+
+    def test_typical_shapes_cover_ninety_percent(self):
+        # 6 whole cards, 3 halves, 1 quarter: the first two shapes cover
+        # 9 of 10 GPU workloads, which reaches 90%, so the quarter is left
+        # out. CPU and memory are the least of each shape.
+        rows = ['%d,,%d,%d,0,1,,,w%d' % (i, 1024 * (i + 1), 1 + i, i)
+                for i in range(6)]
+        rows += ['%d,,2048,2,0,1,500,,h%d' % (i, i) for i in range(3)]
+        rows += ['9,,512,1,0,1,250,,q', '10,,512,1,0,0,,,cpu']
+        trace = self.read(rows)
+
+        shapes = metrics.typical_shapes(trace.workloads)
+
+        self.assertEqual([metrics.Shape(1, 1000, 1000, 1024, 6),
+                          metrics.Shape(1, 500, 2000, 2048, 3)], shapes)
