@@ -42,3 +42,31 @@ class RowRefreshTest(base.TestCase):
             np.testing.assert_array_equal(getattr(table, name), column,
                                           err_msg=name)
         self.assertLess(int(table.memory_mb_free[0]), 0)
+
+
+class GpuCardChoiceTest(base.TestCase):
+
+    def test_choice_matches_rule(self):
+        table = HostTable()
+        table.replace_all([Host('g', memory_mb=1, vcpus_milli=1, gpus=8)])
+        rng = np.random.default_rng(5)
+        for _ in range(300):
+            used = rng.choice([0, 0, 250, 500, 700, 1000], size=8)
+            table._cols['gpu_used'][0, :] = used
+            free = 1000 - used
+            gpus = int(rng.integers(1, 9))
+            share = int(rng.choice([100, 300, 500, 1000]))
+            if share < 1000:
+                gpus = 1
+
+            cards = table.gpu_cards_for(0, gpus, share)
+
+            if share == 1000:
+                idle = [c for c in range(8) if free[c] == 1000]
+                expected = idle[:gpus] if len(idle) >= gpus else None
+            else:
+                fits = [c for c in range(8) if free[c] >= share]
+                # The least free share that fits, then the lowest card.
+                expected = ([min(fits, key=lambda c: (free[c], c))]
+                            if fits else None)
+            self.assertEqual(expected, cards, (list(used), gpus, share))
