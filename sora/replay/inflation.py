@@ -5,9 +5,9 @@ The protocol, as published with the openb trace:
 * the pod list is shuffled with a seeded random generator;
 * it is then extended by pods drawn uniformly, with replacement, from the
   original list, until the total GPU share requested would pass the
-  target factor times the cluster's GPU capacity (the pod that would pass
-  it is not added; when the shuffled list alone passes it, the list is cut
-  the same way);
+  target factor times the cluster's GPU capacity. The pod that would pass
+  it is not added. When the shuffled list alone passes it, the list is cut
+  the same way;
 * pods arrive one after another and never depart; a pod that finds no
   host is dropped, with no retry.
 
@@ -80,8 +80,8 @@ def allocation_curve(demand_percent: np.ndarray,
     """Return the GPU allocation in % at each whole percent of demand.
 
     Entry p - 1 is the allocation right after the last pod whose arrived
-    demand is at most p%, for p from 1 to ``last_percent``; it is 0 before
-    the first pod with a GPU.
+    demand is at most p%, for p from 1 to ``last_percent``. Before the
+    first pod with a GPU, the allocation is 0.
     """
     grid = np.arange(1, last_percent + 1, dtype=float)
     # A tolerance absorbs rounding in the cumulative sum, so that a pod that

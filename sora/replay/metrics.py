@@ -1,8 +1,8 @@
 """Figures computed from a replay: allocation, fragmentation, latency.
 
-Allocation of a resource is what sora's claims hold, as a percentage of the
-capacity of every host in the inventory (after reserved amounts and
-allocation ratios; for GPUs, 1000 thousandths per card).
+Allocation of a resource is what sora's claims use, as a percentage of the
+capacity of every host in the inventory. Capacity is counted after reserved
+amounts and allocation ratios, and a GPU card counts 1000 thousandths.
 
 The time-weighted mean allocation is the integral of the allocation over
 the trace span, divided by the span. The span runs from the first event
@@ -117,8 +117,9 @@ def fragmented_gpu_milli(table: HostTable, shapes: Sequence[Shape]) -> int:
 def time_weighted_mean(times: np.ndarray, values: np.ndarray) -> float:
     """Return the mean of a step function over its span.
 
-    ``values[i]`` applies from ``times[i]`` until ``times[i + 1]``; the span
-    runs from the first time to the last. A span of 0 gives the last value.
+    ``values[i]`` applies from ``times[i]`` until ``times[i + 1]``, and the
+    span runs from the first time to the last. A span of 0 gives the last
+    value.
     """
     if not len(times):
         return 0.0

@@ -43,7 +43,7 @@ DEFAULT_SAMPLES = 200
 
 @dataclasses.dataclass
 class RunResult:
-    """What one policy did with one trace.
+    """The figures of one policy's replay of one trace.
 
     ``times`` and the three ``*_used`` arrays give the allocation held
     after each event. Amounts are CPUs in thousandths, memory in MiB and

@@ -90,7 +90,7 @@ PUBLISHED_BEST_FIT = 93.08
 # 130% varies from seed to seed with a standard deviation of about 0.4
 # points (measured over seeds 42 to 51), so a two-seed mean lies within
 # about 0.3 points of the ten-seed mean. Replays are deterministic for a
-# given seed, so the check cannot flip from run to run; the 1-point margin
+# given seed, so the check cannot flip from run to run. The 1-point margin
 # is the required agreement with the published figures.
 SEEDS = [42, 43]
 MARGIN = 1.0
