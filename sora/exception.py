@@ -125,6 +125,48 @@ class InvalidInventory(SoraException):
                          % (source, location, what, reason))
 
 
+class InvalidTrace(SoraException):
+    """A workload trace has a line or field that cannot be replayed.
+
+    ``line`` is the 1-based line number in the file, or None for a problem
+    with the file as a whole.
+    """
+
+    def __init__(self, path: str, line: int | None, field: str | None,
+                 value: object, reason: str) -> None:
+        self.path = path
+        self.line = line
+        self.field = field
+        self.value = value
+        self.reason = reason
+        where = path if line is None else '%s, line %d' % (path, line)
+        detail = ', field %s=%r' % (field, value) if field else ''
+        super().__init__('Invalid trace %s%s: %s' % (where, detail, reason))
+
+
+class MissingExtra(SoraException):
+    """A feature needs a package from one of sora's optional extras."""
+
+    def __init__(self, feature: str, package: str, extra: str) -> None:
+        self.feature = feature
+        self.package = package
+        self.extra = extra
+        super().__init__("%s needs %s, which is not installed. Install "
+                         "sora's %s extra: pip install 'sora[%s]'"
+                         % (feature, package, extra, extra))
+
+
+class InvalidArgument(SoraException):
+    """A command-line argument has a value that the command cannot use."""
+
+    def __init__(self, argument: str, value: object, reason: str) -> None:
+        self.argument = argument
+        self.value = value
+        self.reason = reason
+        super().__init__('Invalid value %r for %s: %s'
+                         % (value, argument, reason))
+
+
 class HostNotFound(SoraException):
     """A host name is not in the manager's host state."""
 

@@ -1,4 +1,4 @@
-"""The ``sora-scheduler`` command: place a request, list the policies.
+"""The ``sora-scheduler`` command: place, list policies, replay a trace.
 
 Exit status: 0 when a request is placed, 1 when no host is valid, 2 for a
 usage or configuration error.
@@ -16,6 +16,7 @@ from oslo_log import log as logging
 from sora import conf as sora_conf
 from sora import exception
 from sora import plugins
+from sora.replay import command as replay_command
 from sora.scheduler.manager import SchedulerManager
 from sora.scheduler.request import RequestSpec
 
@@ -51,6 +52,8 @@ def _add_commands(subparsers) -> None:
     drivers = subparsers.add_parser(
         'drivers', help='List the installed scheduling policies.')
     drivers.set_defaults(func=drivers_command)
+
+    replay_command.add_parser(subparsers)
 
 
 COMMAND = cfg.SubCommandOpt('command', title='Commands',

@@ -388,17 +388,20 @@ class HostTable:
         """
         if gpus == 0:
             return []
-        free = self.card_free(row)
+        # A host has at most a few cards, and plain Python on their list is
+        # several times faster than numpy calls on so small an array.
+        free = self.card_free(row).tolist()
         if gpu_milli >= CARD_MILLI:
-            idle = np.flatnonzero(free == CARD_MILLI)
-            if len(idle) < gpus:
-                return None
-            return [int(card) for card in idle[:gpus]]
-        fitting = np.flatnonzero(free >= gpu_milli)
-        if not len(fitting):
+            idle = [card for card, milli in enumerate(free)
+                    if milli == CARD_MILLI]
+            return idle[:gpus] if len(idle) >= gpus else None
+        fitting = [(milli, card) for card, milli in enumerate(free)
+                   if milli >= gpu_milli]
+        if not fitting:
             return None
-        # argmin keeps the lowest-numbered card among equal free shares.
-        return [int(fitting[np.argmin(free[fitting])])]
+        # min() on (free share, card) keeps the lowest-numbered card among
+        # equal free shares.
+        return [min(fitting)[1]]
 
     def apply(self, row: int, amounts: Mapping[str, int],
               cards: Iterable[int], gpu_milli: int, sign: int) -> None:
@@ -420,6 +423,10 @@ class HostTable:
                                            cols[name + '_usable'].item(row))
         cards = list(cards)
         if cards:
-            cols['gpu_used'][row, cards] += sign * gpu_milli
+            # One scalar update per card: fancy indexing with a list costs
+            # more than ten times as much for the one to eight cards here.
+            used = cols['gpu_used']
+            for card in cards:
+                used[row, card] += sign * gpu_milli
             self._refresh_gpus(row)
         cols['instances'][row] += sign

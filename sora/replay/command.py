@@ -1,0 +1,263 @@
+"""The ``sora-scheduler replay`` command."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging as std_logging
+import sys
+
+from oslo_config import cfg
+
+from sora import exception
+from sora.replay import inflation
+from sora.replay import metrics
+from sora.replay import plot
+from sora.replay import policies
+from sora.replay import progress
+from sora.replay import protocol
+from sora.replay import report
+from sora.replay import runner
+from sora.replay import trace_reader
+
+# The seed used when neither --seed nor [scheduler] seed is given, so that
+# a replay repeats by default.
+DEFAULT_SEED = 42
+# Skipped-line messages that --json and the text output list in full.
+SHOWN_SKIPPED = 10
+
+
+def _count(minimum: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                '%r is not a whole number' % text) from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(
+                '%d is below the minimum of %d' % (value, minimum))
+        return value
+    return parse
+
+
+def _factor(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError('%r is not a number' % text
+                                         ) from None
+    if not 0 < value <= 10:
+        raise argparse.ArgumentTypeError(
+            '%s is out of range; expected a factor above 0 and at most 10, '
+            'such as 1.3' % text)
+    return value
+
+
+def _seeds(text: str) -> list[int]:
+    try:
+        return inflation.parse_seeds(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def add_parser(subparsers) -> None:
+    """Add the ``replay`` subcommand and its arguments."""
+    parser = subparsers.add_parser(
+        'replay', help='Replay a workload trace and compare policies.')
+    parser.add_argument('trace', metavar='TRACE',
+                        help='The trace file: an openb pod list or a sora '
+                             'trace CSV.')
+    chosen = parser.add_mutually_exclusive_group()
+    chosen.add_argument('--driver', metavar='NAME',
+                        help='Replay one policy (default: [scheduler] '
+                             'driver).')
+    chosen.add_argument('--compare', metavar='NAMES',
+                        help='Replay several policies, comma-separated, or '
+                             '"all" for every installed policy.')
+    parser.add_argument('--trace-format', default=trace_reader.AUTO,
+                        choices=[trace_reader.AUTO]
+                        + sorted(trace_reader.FORMATS),
+                        help='The trace format (default: detected from the '
+                             'header).')
+
+    parser.add_argument('--seed', type=_count(0),
+                        help='Seed of the random policies and of the '
+                             'protocol (default: [scheduler] seed, else '
+                             '%d).' % DEFAULT_SEED)
+    parser.add_argument('--retry', type=_count(0), default=0, metavar='N',
+                        help='Try a workload that found no host again after '
+                             'later departures, at most N times '
+                             '(default: 0, no retry).')
+    parser.add_argument('--skip-invalid', action='store_true',
+                        help='Skip and count invalid trace lines instead of '
+                             'stopping at the first.')
+
+    parser.add_argument('--samples', type=_count(1),
+                        default=runner.DEFAULT_SAMPLES,
+                        help='Times over the trace span at which GPU '
+                             'fragmentation is measured (default: '
+                             '%(default)s).')
+    parser.add_argument('--json', action='store_true',
+                        help='Print the figures as JSON.')
+    parser.add_argument('--plot', metavar='FILE.png',
+                        help='Draw the allocation to a PNG file (needs the '
+                             'plot extra).')
+
+    parser.add_argument('--protocol', choices=[inflation.NAME],
+                        help='Run a published protocol instead of the '
+                             'trace times: "inflation" shuffles and '
+                             'extends the pod list.')
+    parser.add_argument('--target-factor', type=_factor,
+                        help='With --protocol inflation: GPU demand to '
+                             'reach, as a multiple of GPU capacity '
+                             '(default: %s).' % inflation.DEFAULT_TARGET)
+    parser.add_argument('--seeds', type=_seeds,
+                        help='With --protocol inflation: seeds to run and '
+                             'average, such as 42-51 or 1,5,9.')
+
+    parser.set_defaults(func=run)
+
+
+def run(conf: cfg.ConfigOpts) -> int:
+    """Run the replay that the command line requests; return the status."""
+    args = conf.command
+    if args.protocol is None:
+        for name, value in (('--seeds', args.seeds),
+                            ('--target-factor', args.target_factor)):
+            if value is not None:
+                raise exception.InvalidArgument(
+                    name, value, 'only valid with --protocol inflation')
+    elif args.retry:
+        raise exception.InvalidArgument(
+            '--retry', args.retry, 'the inflation protocol drops a pod that '
+            'finds no host; leave --retry out')
+    if args.plot:
+        plot.require_matplotlib()
+
+    if args.compare:
+        names = policies.parse_policy_list(args.compare)
+    else:
+        names = [args.driver or conf.scheduler.driver]
+    seed = args.seed
+    if seed is None:
+        seed = (conf.scheduler.seed if conf.scheduler.seed is not None
+                else DEFAULT_SEED)
+
+    trace = trace_reader.read_trace(args.trace, args.trace_format,
+                                    args.skip_invalid)
+    with _quiet_decisions(conf):
+        if args.protocol:
+            return _run_protocol(conf, args, trace, names, seed)
+        return _run_trace(conf, args, trace, names, seed)
+
+
+@contextlib.contextmanager
+def _quiet_decisions(conf: cfg.ConfigOpts):
+    # The manager logs each request that finds no host at info level. A
+    # replay counts them itself, so those lines are kept back unless
+    # --debug is given.
+    logger = std_logging.getLogger('sora.scheduler.manager')
+    level = logger.level
+    if not conf.debug:
+        logger.setLevel(std_logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _progress(label: str, total: int):
+    return progress.ProgressBar.for_stream(sys.stderr, label, total)
+
+
+def _skipped_note(trace) -> list[str]:
+    if not trace.skipped:
+        return []
+    lines = ['Skipped %d invalid trace lines:' % len(trace.skipped)]
+    lines += ['  ' + message for message in trace.skipped[:SHOWN_SKIPPED]]
+    if len(trace.skipped) > SHOWN_SKIPPED:
+        lines.append('  ... and %d more'
+                     % (len(trace.skipped) - SHOWN_SKIPPED))
+    return lines
+
+
+def _run_trace(conf, args, trace, names, seed) -> int:
+    # Every manager is built before the first replay, so that a misspelt
+    # policy is reported at once.
+    managers = [policies.build_manager(conf, name, seed) for name in names]
+    shapes = metrics.typical_shapes(trace.workloads)
+    events = sum(1 + (w.departure is not None) for w in trace.workloads)
+    results = []
+    for manager in managers:
+        bar = _progress('replay %s' % manager.driver_name, events)
+        results.append(runner.Replay(
+            manager, trace.workloads, shapes, samples=args.samples,
+            retries=args.retry, seed=seed, progress=bar).run())
+        if bar is not None:
+            bar.finish()
+
+    summaries = [report.summarize(result) for result in results]
+    hosts = len(managers[0].store.hosts) if managers else 0
+    if args.json:
+        print(json.dumps({
+            'trace': trace.path, 'format': trace.format,
+            'workloads': len(trace.workloads),
+            'skipped_lines': len(trace.skipped),
+            'skipped': trace.skipped[:SHOWN_SKIPPED],
+            'hosts': hosts, 'seed': seed, 'retries': args.retry,
+            'policies': summaries}, indent=2))
+    else:
+        print('Replayed %s (%s format, %d workloads) on %d hosts, seed %d, '
+              'retries %d.' % (trace.path, trace.format,
+                               len(trace.workloads), hosts, seed,
+                               args.retry))
+        for line in _skipped_note(trace):
+            print(line)
+        print()
+        print(report.format_table(summaries))
+    if args.plot:
+        plot.plot_allocation(args.plot, results, trace.path)
+    return 0
+
+
+def _run_protocol(conf, args, trace, names, seed) -> int:
+    seeds = args.seeds or [seed]
+    # Build the first manager of every policy up front, so that a misspelt
+    # policy is reported before any replay.
+    for name in names:
+        policies.build_manager(conf, name, seeds[0])
+
+    def make_manager(policy: str, run_seed: int):
+        return policies.build_manager(conf, policy, run_seed)
+
+    target = args.target_factor or inflation.DEFAULT_TARGET
+    all_runs = [protocol.run_policy(name, trace.workloads, seeds,
+                                    target, make_manager,
+                                    samples=args.samples,
+                                    progress=_progress)
+                for name in names]
+    summaries = [protocol.summarize(runs) for runs in all_runs]
+    if args.json:
+        print(json.dumps({
+            'protocol': inflation.NAME, 'trace': trace.path,
+            'format': trace.format, 'pods': len(trace.workloads),
+            'skipped_lines': len(trace.skipped),
+            'skipped': trace.skipped[:SHOWN_SKIPPED],
+            'target_factor': target, 'seeds': seeds,
+            'policies': summaries}, indent=2))
+    else:
+        print('Inflation protocol on %s (%d pods), target %.2f x GPU '
+              'capacity, seeds %s.' % (trace.path, len(trace.workloads),
+                                       target,
+                                       ', '.join(map(str, seeds))))
+        for line in _skipped_note(trace):
+            print(line)
+        print()
+        print(protocol.format_tables(summaries))
+    if args.plot:
+        plot.plot_inflation(args.plot,
+                            {r.policy: r.mean_curve() for r in all_runs},
+                            seeds, trace.path)
+    return 0

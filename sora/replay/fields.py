@@ -1,0 +1,52 @@
+"""Field parsers shared by the trace formats."""
+
+from __future__ import annotations
+
+import math
+
+from sora import exception
+from sora.scheduler.request import RequestSpec
+from sora.scheduler import units
+
+
+def parse_time(field: str, value: str) -> float:
+    """Return a time in seconds: a finite number of 0 or more."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise units.FieldError(field, value, 'expected a time in seconds'
+                               ) from None
+    if not math.isfinite(seconds):
+        raise units.FieldError(field, value, 'expected a finite number')
+    if seconds < 0:
+        raise units.FieldError(field, value, 'must not be negative')
+    return seconds
+
+
+def parse_departure(field: str, value: str, arrival: float) -> float | None:
+    """Return a departure time, or None when the field is empty."""
+    if not value:
+        return None
+    departure = parse_time(field, value)
+    if departure < arrival:
+        raise units.FieldError(field, value, 'departure is before the '
+                               'arrival at %g' % arrival)
+    return departure
+
+
+def parse_models(value: str) -> frozenset[str]:
+    """Return the GPU models of a ``|``-separated list; empty means any."""
+    return frozenset(m.strip() for m in value.split('|') if m.strip())
+
+
+def build_request(name: str, **amounts: object) -> RequestSpec:
+    """Build a RequestSpec, reporting its errors as field errors.
+
+    The amounts are parsed before, so the only check left to fail here is
+    a GPU share that does not suit the card count, reported on gpu_milli.
+    """
+    try:
+        return RequestSpec(request_id=name, **amounts)  # type: ignore
+    except exception.InvalidRequest as error:
+        raise units.FieldError(error.field, error.value,
+                               error.reason) from None

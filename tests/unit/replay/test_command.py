@@ -1,0 +1,171 @@
+"""The ``sora-scheduler replay`` command, run through its main()."""
+
+import io
+import json
+import os
+import sys
+
+import fixtures
+
+from sora.cmd import scheduler
+from sora.replay import policies
+from sora.replay import progress
+from tests.unit.replay import base
+
+HOSTS = [{'name': 'h1', 'vcpus': 8, 'memory_mb': 8192, 'gpus': 2},
+         {'name': 'h2', 'vcpus': 8, 'memory_mb': 8192}]
+TRACE = ['0,10,4096,2,0,1,500,,a', '1,,4096,2,0,0,,,b',
+         '2,5,9000,1,0,0,,,too-big', '3,8,1024,1,0,1,1000,,c']
+
+
+class ReplayCommandTest(base.ReplayTestCase):
+
+    def setUp(self):
+        super().setUp()
+        inventory = self.use_hosts(HOSTS)
+        self.config = self.write('sora.conf', '[inventory]\nsource = file\n'
+                                 'path = %s\n' % inventory)
+        self.trace = self.write_trace(TRACE)
+
+    def main(self, *args):
+        stdout = io.StringIO()
+        stderr = io.StringIO()
+        self.useFixture(fixtures.MonkeyPatch('sys.stdout', stdout))
+        self.useFixture(fixtures.MonkeyPatch('sys.stderr', stderr))
+        status = scheduler.main(['--config-file', self.config, 'replay']
+                                + list(args))
+        return status, stdout.getvalue(), stderr.getvalue()
+
+    def test_compare_all_has_column_per_policy(self):
+        status, out, err = self.main(self.trace, '--compare', 'all')
+
+        self.assertEqual(0, status, err)
+        header = [line for line in out.splitlines()
+                  if line.startswith('policy ')][0]
+        self.assertEqual(['policy'] + policies.installed_policies(),
+                         header.split())
+        self.assertIn('unplaced', out)
+        self.assertIn('1 memory_mb larger than the host', out)
+
+    def test_json_figures(self):
+        status, out, err = self.main(self.trace, '--driver', 'memory',
+                                     '--json')
+
+        self.assertEqual(0, status, err)
+        data = json.loads(out)
+        self.assertEqual(4, data['workloads'])
+        self.assertEqual(2, data['hosts'])
+        summary = data['policies'][0]
+        self.assertEqual('memory', summary['policy'])
+        self.assertEqual((3, 1), (summary['placed'], summary['unplaced']))
+        self.assertEqual({'memory_mb larger than the host': 1},
+                         summary['unplaced_reasons'])
+        self.assertEqual(4, summary['decision_latency_ms']['decisions'])
+        self.assertEqual({'cpu', 'memory', 'gpu'},
+                         set(summary['allocation_percent']))
+
+    def test_malformed_line_exits_2_naming_it(self):
+        bad = self.write_trace(TRACE + ['4,,lots,1,0,0,,,bad'],
+                               name='bad.csv')
+
+        status, out, err = self.main(bad)
+
+        self.assertEqual(2, status)
+        self.assertIn('%s, line 6, field memory_mb=' % bad, err)
+        self.assertNotIn('Traceback', err)
+        self.assertEqual('', out)
+
+    def test_skip_invalid_reports_count(self):
+        bad = self.write_trace(TRACE + ['4,,lots,1,0,0,,,bad'],
+                               name='bad.csv')
+
+        status, out, err = self.main(bad, '--skip-invalid', '--json')
+
+        self.assertEqual(0, status, err)
+        data = json.loads(out)
+        self.assertEqual(1, data['skipped_lines'])
+        self.assertEqual(4, data['workloads'])
+        self.assertIn('line 6', data['skipped'][0])
+
+    def test_unknown_policy_suggests_name(self):
+        status, _out, err = self.main(self.trace, '--compare',
+                                      'memory,randmo')
+
+        self.assertEqual(2, status)
+        self.assertIn("'randmo'", err)
+        self.assertIn("Did you mean 'random'?", err)
+
+    def test_seeds_need_protocol(self):
+        status, _out, err = self.main(self.trace, '--seeds', '1-2')
+
+        self.assertEqual(2, status)
+        self.assertIn('--seeds', err)
+        self.assertIn('only valid with --protocol inflation', err)
+
+    def test_plot_without_matplotlib_names_extra(self):
+        # A fake: matplotlib cannot be uninstalled for one test, so a None
+        # entry in sys.modules makes its import fail as if it were absent.
+        self.useFixture(fixtures.MonkeyPatch(
+            'sys.modules', dict(sys.modules, matplotlib=None)))
+        png = os.path.join(self.tmp, 'out.png')
+
+        status, out, err = self.main(self.trace, '--plot', png)
+
+        self.assertEqual(2, status)
+        self.assertIn("pip install 'sora[plot]'", err)
+        self.assertEqual('', out)
+        self.assertFalse(os.path.exists(png))
+
+    def test_plot_writes_png(self):
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            self.skipTest("matplotlib is not installed; install the 'plot' "
+                          "extra to run this test")
+        png = os.path.join(self.tmp, 'out.png')
+
+        status, _out, err = self.main(self.trace, '--compare',
+                                      'memory,random', '--plot', png)
+
+        self.assertEqual(0, status, err)
+        with open(png, 'rb') as stream:
+            self.assertEqual(b'\x89PNG', stream.read(4))
+
+    def test_protocol_table_per_percent(self):
+        status, out, err = self.main(self.trace, '--protocol', 'inflation',
+                                     '--seeds', '1-2', '--target-factor',
+                                     '0.5', '--json')
+
+        self.assertEqual(0, status, err)
+        data = json.loads(out)
+        self.assertEqual([1, 2], data['seeds'])
+        summary = data['policies'][0]
+        self.assertEqual(50, len(summary['gpu_allocation_percent']))
+        self.assertEqual(2, len(summary['per_seed']))
+        self.assertIsNone(summary['mean_at_100'])
+
+
+class FakeTerminal(io.StringIO):
+    """A stream that reports being a terminal, as stderr on a console."""
+
+    def isatty(self):
+        return True
+
+
+class ProgressBarTest(base.ReplayTestCase):
+
+    def test_drawn_on_terminal(self):
+        stream = FakeTerminal()
+        bar = progress.ProgressBar.for_stream(stream, 'replay memory', 200)
+
+        bar(50)
+        bar.finish()
+
+        text = stream.getvalue()
+        self.assertIn('\rreplay memory [#######', text)
+        self.assertIn(' 25% 50/200', text)
+        self.assertTrue(text.endswith('100% 200/200\n'))
+
+    def test_none_off_terminal(self):
+        self.assertIsNone(progress.ProgressBar.for_stream(
+            io.StringIO(), 'replay memory', 200))
