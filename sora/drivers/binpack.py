@@ -13,28 +13,37 @@ from sora.scheduler.request import RequestSpec
 class BinpackDriver(base.SchedulerDriver):
     """Choose the host that the request fills most tightly (best fit).
 
-    For each resource the request needs (memory, CPUs, disk, GPU share),
-    the policy takes what the host would have free after the placement and
-    divides it by the largest capacity of that resource among all hosts.
-    The score is minus the mean of those leftovers, so the host left with
-    the least wins. Dividing by one number per resource cancels the units
-    without favouring small hosts: hosts of different sizes are compared by
-    their absolute leftover, as a best-fit bin packer does. With memory
-    alone, the host with the least free memory that still fits wins.
+    For memory, CPUs and the GPU share, and for disk when the request asks
+    for disk, the policy takes what the host would have free after the
+    placement and divides it by the largest capacity of that resource among
+    all hosts. The score is minus the mean of those leftovers, so the host
+    left with the least wins. Dividing by one number per resource cancels
+    the units without favouring small hosts: hosts of different sizes are
+    compared by their absolute leftover, as a best-fit bin packer does.
+    Among hosts that differ only in memory, the one with the least free
+    memory that still fits wins.
 
-    A request that asks for none of these resources scores 0 everywhere.
+    The GPU term counts even for a request without GPUs. A CPU-only
+    instance then goes to a host without GPUs, or one whose cards are
+    already in use, and whole cards stay free for GPU requests. Counting
+    only the requested resources lost about 3 points of GPU allocation on
+    the openb production trace.
+
     Equal scores go to the host whose name sorts first, or to a random one
     of them with ``[filter_scheduler] shuffle_best_same_weighed_hosts``.
     """
 
     def score_hosts(self, hosts: HostTable, rows: np.ndarray,
                     request: RequestSpec) -> np.ndarray:
+        weighed = ['memory_mb', 'vcpus_milli', 'gpu']
+        if request.disk_gb:
+            weighed.append('disk_gb')
         leftovers = []
-        for resource in usage.requested(request):
+        for resource in weighed:
             largest = usage.capacity(hosts, resource).max(initial=0.0)
             if largest <= 0:
-                # No host has any of it, so no host passed the filters for
-                # this request; skipping keeps the scores finite.
+                # No host has any of it: it cannot tell hosts apart, and
+                # skipping it keeps the scores finite.
                 continue
             leftovers.append(
                 usage.free_after(hosts, rows, request, resource) / largest)

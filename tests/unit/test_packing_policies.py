@@ -52,29 +52,48 @@ class BinpackTest(base.TestCase):
         hosts.apply(hosts.row('c'), {}, [0], 500, 1)
         driver = BinpackDriver(self.conf)
         # Largest capacities: 16384 MiB, 16000 thousandths of a CPU, 2000
-        # thousandths of GPU cards.
-        # Memory only, 2048 MiB: leftovers a 2048, b 2048, c 6144 MiB.
+        # thousandths of GPU cards. Memory, CPUs and the GPU share always
+        # count; a and b have no cards, so their GPU leftover is 0.
+        # Memory only, 2048 MiB:
+        # a (2048/16384 + 4000/16000 + 0/2000) / 3 = 0.125
+        # b (2048/16384 + 2000/16000 + 0/2000) / 3 = 0.25 / 3
+        # c (6144/16384 + 8000/16000 + 1500/2000) / 3 = 1.625 / 3
         np.testing.assert_allclose(
-            [-2048 / 16384, -2048 / 16384, -6144 / 16384],
+            [-0.125, -0.25 / 3, -1.625 / 3],
             scores(driver, hosts, RequestSpec(memory_mb=2048)))
-        # Memory and 1 CPU: the mean of the two leftovers.
-        # a (2048/16384 + 3000/16000) / 2 = 0.15625
-        # b (2048/16384 + 1000/16000) / 2 = 0.09375
-        # c (6144/16384 + 7000/16000) / 2 = 0.40625
+        # Memory and 1 CPU:
+        # a (0.125 + 3000/16000 + 0) / 3 = 0.3125 / 3
+        # b (0.125 + 1000/16000 + 0) / 3 = 0.1875 / 3
+        # c (0.375 + 7000/16000 + 0.75) / 3 = 1.5625 / 3
         np.testing.assert_allclose(
-            [-0.15625, -0.09375, -0.40625],
+            [-0.3125 / 3, -0.1875 / 3, -1.5625 / 3],
             scores(driver, hosts,
                    RequestSpec(memory_mb=2048, vcpus_milli=1000)))
-        # A GPU share of 300 on c: 1500 - 300 = 1200 left of 2000, and
-        # 6144 MiB of 16384: (1200/2000 + 6144/16384) / 2 = 0.4875.
+        # A GPU share of 300 on c: 1500 - 300 = 1200 left of 2000, with
+        # 6144 MiB and 8000 CPU thousandths: (0.375 + 0.5 + 0.6) / 3.
         request = RequestSpec(memory_mb=2048, gpus=1, gpu_milli=300)
         self.assertAlmostEqual(
-            -0.4875, scores(driver, hosts, request)[hosts.row('c')])
+            -1.475 / 3, scores(driver, hosts, request)[hosts.row('c')])
 
-    def test_empty_request_scores_zero(self):
-        np.testing.assert_array_equal(
-            [0, 0, 0], scores(BinpackDriver(self.conf), three_hosts(),
-                              RequestSpec()))
+    def test_disk_counts_only_when_requested(self):
+        hosts = placement.table(
+            placement.host('a', memory_mb=4096, vcpus=4, disk_gb=100),
+            placement.host('b', memory_mb=4096, vcpus=4, disk_gb=400))
+        driver = BinpackDriver(self.conf)
+        # Without disk: a and b tie. With 50 GiB: a keeps 50/400 and b
+        # 350/400, so a scores higher.
+        no_disk = scores(driver, hosts, RequestSpec(memory_mb=1024))
+        self.assertEqual(no_disk[0], no_disk[1])
+        with_disk = scores(driver, hosts,
+                           RequestSpec(memory_mb=1024, disk_gb=50))
+        self.assertGreater(with_disk[0], with_disk[1])
+
+    def test_empty_request_prefers_fullest_host(self):
+        # (4096/16384 + 4000/16000) / 3, (4096/16384 + 2000/16000) / 3 and
+        # (8192/16384 + 8000/16000 + 2000/2000) / 3, negated.
+        np.testing.assert_allclose(
+            [-0.5 / 3, -0.375 / 3, -2.0 / 3],
+            scores(BinpackDriver(self.conf), three_hosts(), RequestSpec()))
 
 
 class SpreadTest(base.TestCase):
