@@ -53,16 +53,20 @@ class Cluster:
                 return 'not enough %s' % label
         if not pod.gpus:
             return None
+        if self.gpus[row] == 0:
+            return 'no GPU'
         if pod.gpu_models and self.model[row] not in pod.gpu_models:
             return 'GPU model not in %s' % '|'.join(sorted(pod.gpu_models))
         if self.gpus[row] < pod.gpus:
-            return 'not enough GPU cards'
+            return 'fewer than %d GPU cards' % pod.gpus
         cards = self.card_used[row, :self.gpus[row]]
         if pod.gpu_milli >= CARD_MILLI:
             if np.count_nonzero(cards == 0) < pod.gpus:
-                return 'not enough free GPU cards'
+                if pod.gpus == 1:
+                    return 'no free GPU card'
+                return 'fewer than %d free GPU cards' % pod.gpus
         elif (CARD_MILLI - cards).max() < pod.gpu_milli:
-            return 'no GPU card with %d free' % pod.gpu_milli
+            return 'no GPU card with %d/1000 free' % pod.gpu_milli
         return None
 
     def take(self, row, pod, cards):

@@ -83,8 +83,11 @@ class SelectCommandTest(CliTestCase):
 
         self.assert_exit(1, result)
         self.assertEqual('', result.stdout)
+        # The sample inventory has one disabled host, which the enabled
+        # filter removes before the resources filter sees it.
         self.assertIn('No valid host was found. 0/8 hosts are available: '
-                      '8 memory_mb larger than the host.', result.stderr)
+                      '7 memory_mb larger than the host, 1 disabled.',
+                      result.stderr)
         self.assert_no_traceback(result)
 
     def test_no_valid_host_json(self):
@@ -95,8 +98,8 @@ class SelectCommandTest(CliTestCase):
         output = json.loads(result.stdout)
         self.assertEqual('NoValidHost', output['error'])
         self.assertEqual(8, output['total_hosts'])
-        self.assertEqual({'memory_mb larger than the host': 8},
-                         output['reasons'])
+        self.assertEqual({'memory_mb larger than the host': 7,
+                          'disabled': 1}, output['reasons'])
 
     def test_empty_inventory(self):
         config = self.write('empty.conf', '[inventory]\npath = %s\n'
@@ -145,7 +148,8 @@ class ConfigErrorTest(CliTestCase):
         self.assertIn("Invalid value 'memroy' for option [scheduler] driver",
                       result.stderr)
         self.assertIn(config, result.stderr)
-        self.assertIn('Installed: memory, random', result.stderr)
+        self.assertIn('Installed: balanced, binpack, memory, random, spread, '
+                      'weighted', result.stderr)
         self.assertIn("Did you mean 'memory'?", result.stderr)
         self.assert_no_traceback(result)
 

@@ -116,16 +116,16 @@ class GpuFitTest(base.TestCase):
         request = RequestSpec(gpus=4)
         self.assertEqual({'cpu': False, 't4': False, 'v16': True,
                           'v32': True}, self._mask(request))
-        self.assertEqual('not enough GPU cards',
+        self.assertEqual('fewer than 4 GPU cards',
                          fit.gpu_shortfall(self.table, 1, request))
 
     def test_busy_cards(self):
         row = self.table.row('t4')
         self.table.apply(row, {}, [0], 600, 1)
         self.table.apply(row, {}, [1], 600, 1)
-        self.assertEqual('not enough free GPU cards', fit.gpu_shortfall(
+        self.assertEqual('no free GPU card', fit.gpu_shortfall(
             self.table, row, RequestSpec(gpus=1)))
-        self.assertEqual('no GPU card with 500 free', fit.gpu_shortfall(
+        self.assertEqual('no GPU card with 500/1000 free', fit.gpu_shortfall(
             self.table, row, RequestSpec(gpus=1, gpu_milli=500)))
         self.assertIsNone(fit.gpu_shortfall(
             self.table, row, RequestSpec(gpus=1, gpu_milli=400)))

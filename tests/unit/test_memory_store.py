@@ -56,8 +56,8 @@ class InProcessStoreClaimTest(base.TestCase):
         before = _snapshot(self.store)
         cases = [
             ('b', RequestSpec(memory_mb=2049), 'memory_mb larger than'),
-            ('b', RequestSpec(gpus=1), 'not enough GPU cards'),
-            ('a', RequestSpec(gpus=3), 'not enough GPU cards'),
+            ('b', RequestSpec(gpus=1), 'no GPU'),
+            ('a', RequestSpec(gpus=3), 'fewer than 3 GPU cards'),
         ]
         for host, request, reason in cases:
             error = self.assertRaises(exception.ClaimFailed,

@@ -81,11 +81,11 @@ class ClaimsSeenByNextDecisionTest(CaseTestCase):
             (Host('h', memory_mb=1000, vcpus_milli=1000, disk_gb=100),
              RequestSpec(disk_gb=40), 2, 'not enough disk_gb'),
             (Host('h', memory_mb=1000, vcpus_milli=1000, gpus=4),
-             RequestSpec(gpus=3), 1, 'not enough free GPU cards'),
+             RequestSpec(gpus=3), 1, 'fewer than 3 free GPU cards'),
             # Shares of 600: one per card, so two on a two-card host.
             (Host('h', memory_mb=1000, vcpus_milli=1000, gpus=2),
              RequestSpec(gpus=1, gpu_milli=600), 2,
-             'no GPU card with 600 free'),
+             'no GPU card with 600/1000 free'),
         ]
         for host, request, fits, reason in cases:
             manager = self._manager([host])
@@ -335,10 +335,10 @@ class NoValidHostSummaryTest(CaseTestCase):
         self.assertEqual(5, error.total_hosts)
         self.assertEqual({'not enough memory_mb': 1,
                           'vcpus larger than the host': 1,
-                          'not enough GPU cards': 2,
+                          'no GPU': 2,
                           'no memory_mb or vcpus capacity': 1},
                          error.reasons)
         self.assertEqual(5, sum(error.reasons.values()))
         self.assertTrue(str(error).startswith(
             'No valid host was found. 0/5 hosts are available: '
-            '2 not enough GPU cards, '))
+            '2 no GPU, '))

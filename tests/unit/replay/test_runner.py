@@ -22,8 +22,8 @@ HOSTS = [{'name': 'h1', 'vcpus': 4, 'memory_mb': 8192, 'gpus': 2,
 #         memory_mb") and h2 only has 4096 ("memory_mb larger than the
 #         host"). One host each, so the first reason by name is counted.
 #   t=50  b departs before d arrives: used 2000 / 4096 / 500. d needs two
-#         idle cards: h1 has one ("not enough free GPU cards"), h2 none
-#         ("not enough GPU cards", counted, first by name).
+#         idle cards: h1 has one ("fewer than 2 free GPU cards", counted,
+#         first by name), h2 has no cards ("no GPU").
 #   t=60  e takes the idle card 1 of h1: used 4000 / 6144 / 1500.
 #   t=70  e departs: used 2000 / 4096 / 500.
 #   t=100 a departs (and d, never placed): everything is free.
@@ -53,7 +53,8 @@ class SmallTraceTest(SmallTraceMixin, base.ReplayTestCase):
         self.assertEqual((5, 3, 2), (result.total, result.placed,
                                      result.unplaced))
         self.assertEqual({'memory_mb larger than the host': 1,
-                          'not enough GPU cards': 1}, dict(result.reasons))
+                          'fewer than 2 free GPU cards': 1},
+                         dict(result.reasons))
         self.assertEqual(5, len(result.latencies))
 
     def test_allocation_after_each_event(self):
