@@ -18,6 +18,7 @@ from sora import exception
 from sora import plugins
 from sora.scheduler.manager import SchedulerManager
 from sora.scheduler.request import RequestSpec
+from sora.state import inventory_load
 
 LOG = logging.getLogger(__name__)
 
@@ -45,6 +46,11 @@ def _add_commands(subparsers) -> None:
     drivers = subparsers.add_parser(
         'drivers', help='List the installed scheduling policies.')
     drivers.set_defaults(func=drivers_command)
+
+    load = subparsers.add_parser(
+        'load-inventory', help='Write the hosts of [inventory] to the state '
+                               'store of [scheduler] state_store.')
+    load.set_defaults(func=inventory_load.load_inventory_command)
 
 
 COMMAND = cfg.SubCommandOpt('command', title='Commands',

@@ -7,11 +7,12 @@ use two ``ConfigOpts`` objects in one process.
 
 from oslo_config import cfg
 
+from sora.conf import etcd
 from sora.conf import filter_scheduler
 from sora.conf import inventory
 from sora.conf import scheduler
 
-MODULES = (scheduler, filter_scheduler, inventory)
+MODULES = (scheduler, filter_scheduler, inventory, etcd)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

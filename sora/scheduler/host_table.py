@@ -346,3 +346,24 @@ class HostTable:
             cols['gpu_used'][row, cards] += sign * gpu_milli
             self._refresh_gpus(row)
         cols['instances'][row] += sign
+
+    def set_usage(self, row: int, claimed: Mapping[str, int],
+                  external: Mapping[str, int], gpu_used: Iterable[int],
+                  instances: int, last_report: float) -> None:
+        """Overwrite a host's usage with totals kept outside this table.
+
+        A shared state store calls it with the totals it read from its
+        server, in place of applying each claim one at a time. Cards past
+        the table's widest host are ignored.
+        """
+        cols = self._cols
+        for name in RESOURCES:
+            cols[name + '_claimed'][row] = claimed.get(name, 0)
+            cols[name + '_external'][row] = external.get(name, 0)
+            self._refresh_resource(name, row)
+        used = list(gpu_used)[:cols['gpu_used'].shape[1]]
+        cols['gpu_used'][row, :] = 0
+        cols['gpu_used'][row, :len(used)] = used
+        self._refresh_gpus(row)
+        cols['instances'][row] = instances
+        cols['last_report'][row] = last_report
