@@ -38,12 +38,15 @@ class EtcdServer(fixtures.Fixture):
 
     Attributes: ``endpoint`` (host:port of the client port), ``data_dir``
     and ``log_path``. ``kill()`` stops it at once, as a crash would, and
-    ``start()`` starts it again on the same ports and data.
+    ``start()`` starts it again on the same ports and data. The data
+    goes to a new folder under ``parent_dir`` (default: the system's
+    temporary folder).
     """
 
-    def __init__(self, extra_args=()):
+    def __init__(self, extra_args=(), parent_dir=None):
         super().__init__()
         self.extra_args = list(extra_args)
+        self.parent_dir = parent_dir
         self.process = None
 
     def _setUp(self):
@@ -51,7 +54,7 @@ class EtcdServer(fixtures.Fixture):
         if binary is None:
             raise RuntimeError(ETCD_MISSING)
         self.binary = binary
-        root = self.useFixture(fixtures.TempDir()).path
+        root = self.useFixture(fixtures.TempDir(self.parent_dir)).path
         self.data_dir = os.path.join(root, 'data')
         self.log_path = os.path.join(root, 'etcd.log')
         self.client_port = free_port()

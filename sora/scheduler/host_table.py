@@ -357,13 +357,20 @@ class HostTable:
         the table's widest host are ignored.
         """
         cols = self._cols
+        # Derived columns are recomputed only for what changed, because a
+        # shared store calls this for every change another scheduler makes.
         for name in RESOURCES:
-            cols[name + '_claimed'][row] = claimed.get(name, 0)
-            cols[name + '_external'][row] = external.get(name, 0)
-            self._refresh_resource(name, row)
-        used = list(gpu_used)[:cols['gpu_used'].shape[1]]
-        cols['gpu_used'][row, :] = 0
-        cols['gpu_used'][row, :len(used)] = used
-        self._refresh_gpus(row)
+            new = (claimed.get(name, 0), external.get(name, 0))
+            if new != (cols[name + '_claimed'][row],
+                       cols[name + '_external'][row]):
+                cols[name + '_claimed'][row] = new[0]
+                cols[name + '_external'][row] = new[1]
+                self._refresh_resource(name, row)
+        width = cols['gpu_used'].shape[1]
+        used = list(gpu_used)[:width]
+        used += [0] * (width - len(used))
+        if used != cols['gpu_used'][row].tolist():
+            cols['gpu_used'][row] = used
+            self._refresh_gpus(row)
         cols['instances'][row] = instances
         cols['last_report'][row] = last_report

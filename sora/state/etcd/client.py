@@ -22,6 +22,7 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from sora import exception
+from sora.state.etcd import transport
 
 LOG = logging.getLogger(__name__)
 
@@ -145,7 +146,8 @@ class Connection:
         self._credentials = (username, password) if username else None
         self._token: str | None = None
         self._current = 0
-        self.session = self.new_session()
+        self.session = transport.KeepAliveSession(ca_file, cert_file,
+                                                  key_file)
         self._clients = [
             etcd3gw.client(host=host, port=port, protocol=self._protocol,
                            timeout=self._timeout, session=self.session)
@@ -164,7 +166,11 @@ class Connection:
                 for pair in self._pairs]
 
     def new_session(self) -> Any:
-        """Return a requests session set up for this cluster."""
+        """Return a requests session set up for this cluster.
+
+        The watch stream uses it; other requests go through the
+        keep-alive session in ``self.session``.
+        """
         session = self._requests.Session()
         # Proxy variables and ~/.netrc must never redirect or slow down the
         # requests to etcd; only the configured endpoints are contacted.

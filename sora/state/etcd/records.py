@@ -127,7 +127,9 @@ class Usage:
         return new
 
     def encode(self) -> str:
-        return _dumps(dataclasses.asdict(self))
+        return _dumps({'claimed': self.claimed, 'gpu_used': self.gpu_used,
+                       'claims': self.claims, 'external': self.external,
+                       'last_report': self.last_report})
 
     @classmethod
     def decode(cls, key: str, value: bytes) -> Usage:
@@ -169,7 +171,10 @@ def decode_host(key: str, value: bytes) -> Host:
 
 
 def encode_claim(claim: Claim) -> str:
-    return _dumps(dataclasses.asdict(claim))
+    fields = {f.name: getattr(claim, f.name)
+              for f in dataclasses.fields(Claim)}
+    fields['gpu_cards'] = list(claim.gpu_cards)
+    return _dumps(fields)
 
 
 def decode_claim(key: str, value: bytes) -> Claim:

@@ -109,11 +109,14 @@ class EtcdStore(base.StateStore):
                 self._resolve_in_doubt()
 
     def _drain(self, watch: watch_mod.Watch) -> None:
-        changes = []
+        # Only the last change of each key matters, and the watch delivers
+        # changes in revision order, so earlier ones are skipped undecoded.
+        latest = {}
         while not watch.changes.empty():
-            changes.extend(watch.changes.get_nowait())
-        if changes:
-            self.view.apply(changes, watched=True)
+            for deleted, kv in watch.changes.get_nowait():
+                latest[kv.key] = (deleted, kv)
+        if latest:
+            self.view.apply(latest.values(), watched=True)
 
     def reread(self, hosts: Iterable[str]) -> None:
         """Read the records of ``hosts`` from etcd now."""
@@ -157,30 +160,39 @@ class EtcdStore(base.StateStore):
             compare = [etcd_client.mod_equals(claim_key, 0)]
             success = [etcd_client.put(claim_key,
                                        records.encode_claim(claim))]
-            writes, reads = self._usage_change(claim, 1, compare, success)
+            writes, reads, usage = self._usage_change(claim, 1, compare,
+                                                      success)
             result = self._txn('claiming host %s' % host, compare, success,
-                               [etcd_client.read(k) for k in reads],
+                               [etcd_client.read(k)
+                                for k in reads + [claim_key]],
                                in_doubt=claim.claim_id)
+            if any(kv.key == claim_key for kv in result.kvs):
+                # An earlier try of this same transaction was applied but
+                # its reply was lost, and the retry found the claim there.
+                self.view.observe(reads, result.kvs, result.revision)
+                return claim
             if not result.succeeded:
                 self.view.observe(reads, result.kvs, result.revision)
                 LOG.debug('Claim on %s for request %s conflicted at '
                           'revision %d', host, request.request_id,
                           result.revision)
                 raise exception.ClaimConflict(host)
-            self.view.record(writes, result.revision)
+            self.view.record(writes, result.revision, {reads[0]: usage})
             return claim
 
     def _usage_change(self, claim: Claim, sign: int, compare: list[dict],
                       success: list[dict]
-                      ) -> tuple[list[tuple[str, str | None]], list[str]]:
+                      ) -> tuple[list[tuple[str, str | None]], list[str],
+                                 records.Usage]:
         """Add the usage and group writes of adding or removing a claim.
 
-        Return the writes for the local copy and the keys to read back if
-        the transaction fails.
+        Return the writes for the local copy, the keys to read back if the
+        transaction fails, and the host's new usage.
         """
         usage_key = self.keys.usage(claim.host)
         usage_rev, usage = self.view.usage_of(claim.host)
-        new_usage = usage.add(claim, sign).encode()
+        usage = usage.add(claim, sign)
+        new_usage = usage.encode()
         compare.append(etcd_client.mod_equals(usage_key, usage_rev))
         success.append(etcd_client.put(usage_key, new_usage))
         writes: list[tuple[str, str | None]] = [(usage_key, new_usage)]
@@ -200,7 +212,7 @@ class EtcdStore(base.StateStore):
                 success.append(etcd_client.delete(group_key))
                 writes.append((group_key, None))
             reads.append(group_key)
-        return writes, reads
+        return writes, reads, usage
 
     def release(self, claim_id: str) -> Claim:
         with self.lock:
@@ -226,13 +238,14 @@ class EtcdStore(base.StateStore):
             claim = records.decode_claim(key, kv.value)
             compare = [etcd_client.mod_equals(key, kv.mod_revision)]
             success = [etcd_client.delete(key)]
-            writes, reads = self._usage_change(claim, -1, compare, success)
+            writes, reads, usage = self._usage_change(claim, -1, compare,
+                                                      success)
             result = self._txn('releasing claim %s' % claim_id, compare,
                                success,
                                [etcd_client.read(k) for k in reads + [key]],
                                in_doubt=claim_id)
             if result.succeeded:
-                self.view.record(writes, result.revision)
+                self.view.record(writes, result.revision, {reads[0]: usage})
                 return claim
             self.view.observe(reads, result.kvs, result.revision)
             found = [item for item in result.kvs if item.key == key]
@@ -243,8 +256,9 @@ class EtcdStore(base.StateStore):
                                       self.retries + 5)
 
     def claims(self, host: str | None = None) -> list[Claim]:
-        kvs, _revision = self.connection.range_prefix(self.keys.claims,
-                                                      'reading the claims')
+        with self.lock:
+            kvs, _revision = self.connection.range_prefix(
+                self.keys.claims, 'reading the claims')
         found = [records.decode_claim(kv.key, kv.value) for kv in kvs]
         return [c for c in found if host is None or c.host == host]
 

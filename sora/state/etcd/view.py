@@ -31,6 +31,7 @@ class View:
         self.usage: dict[str, tuple[int, records.Usage]] = {}
         self.groups: dict[str, tuple[int, dict[str, int]]] = {}
         self._tombstones: dict[str, int] = {}
+        self._parsed: dict[str, object] = {}
         self.watched_revision = 0
 
     def reset(self, kvs: Iterable[etcd_client.KeyValue],
@@ -108,14 +109,21 @@ class View:
         self.apply(changes)
 
     def record(self, writes: Iterable[tuple[str, str | None]],
-               revision: int) -> None:
+               revision: int,
+               parsed: dict[str, object] | None = None) -> None:
         """Apply this process's own writes, made at ``revision``.
 
         Each write is (key, value), and a value of None is a delete.
+        ``parsed`` maps keys to their decoded records, which saves decoding
+        the values again.
         """
-        self.apply([(value is None, etcd_client.KeyValue(
-            key, (value or '').encode('utf-8'), revision))
-            for key, value in writes])
+        self._parsed = parsed or {}
+        try:
+            self.apply([(value is None, etcd_client.KeyValue(
+                key, (value or '').encode('utf-8'), revision))
+                for key, value in writes])
+        finally:
+            self._parsed = {}
 
     def _store(self, key: str, value: bytes | None,
                revision: int) -> str | None:
@@ -137,7 +145,9 @@ class View:
             return kind
 
         self._tombstones.pop(key, None)
-        if kind == records.HOSTS:
+        if key in self._parsed:
+            records_of[name] = (revision, self._parsed[key])
+        elif kind == records.HOSTS:
             self.hosts[name] = (revision, records.decode_host(key, value))
         elif kind == records.USAGE:
             self.usage[name] = (revision,
