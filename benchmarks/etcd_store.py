@@ -5,7 +5,9 @@ etcd-server package), loads the openb node list into it under a fresh key
 prefix, then starts N scheduler processes. Each process embeds a
 SchedulerManager on the etcd store and places the same small request over
 and over, each placement kept. The rate is all decisions of all processes
-divided by the wall time from the first start to the last finish.
+divided by the wall time from the first start to the last finish. Each
+row also gives the CPU time per decision spent in the scheduler processes
+and in etcd, which depend less than the rate on what else the machine runs.
 
 Run from the repository root: ``python -m benchmarks.etcd_store``. The
 openb node list is read from $SORA_SHARED_DATA (or ../shared/data); the
@@ -65,6 +67,13 @@ def _conf(endpoint: str, prefix: str, subset: int, node_list: str):
     return conf
 
 
+def _cpu_seconds(pid: int) -> float:
+    """Return the user and system CPU time a process has used so far."""
+    with open('/proc/%d/stat' % pid) as stat:
+        fields = stat.read().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
 def worker(args: argparse.Namespace) -> int:
     """Make ``args.decisions`` decisions and print one JSON line of times."""
     from oslo_log import log as logging
@@ -98,6 +107,7 @@ def worker(args: argparse.Namespace) -> int:
         time.sleep(0.005)
 
     started = time.time()
+    cpu_started = time.process_time()
     failures = 0
     for _ in range(args.decisions):
         try:
@@ -106,6 +116,7 @@ def worker(args: argparse.Namespace) -> int:
             failures += 1
     finished = time.time()
     print(json.dumps({'started': started, 'finished': finished,
+                      'cpu': time.process_time() - cpu_started,
                       'failures': failures, **timings}))
     store.close()
     return 0
@@ -130,6 +141,7 @@ def _measure(server, node_list: str, processes: int, decisions: int,
                 for _ in range(processes)]
     # Give every process time to import and read the hosts first.
     time.sleep(3.0 + processes)
+    etcd_cpu = _cpu_seconds(server.process.pid)
     open(go_file, 'w').close()
     reports = []
     for child in children:
@@ -138,6 +150,7 @@ def _measure(server, node_list: str, processes: int, decisions: int,
             raise RuntimeError('benchmark worker exited with %d'
                                % child.returncode)
         reports.append(json.loads(output.decode().strip().splitlines()[-1]))
+    etcd_cpu = _cpu_seconds(server.process.pid) - etcd_cpu
 
     total = processes * decisions
     seconds = (max(r['finished'] for r in reports)
@@ -157,6 +170,9 @@ def _measure(server, node_list: str, processes: int, decisions: int,
                                  / total, 3),
         'claim_ms_mean': round(1000 * sum(r['claim'] for r in reports)
                                / total, 3),
+        'scheduler_cpu_ms': round(1000 * sum(r['cpu'] for r in reports)
+                                  / total, 3),
+        'etcd_cpu_ms': round(1000 * etcd_cpu / total, 3),
     }
 
 

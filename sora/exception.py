@@ -198,10 +198,10 @@ class StoreConflict(SoraException):
 
 
 class StoreUnavailable(SoraException):
-    """The state store's server did not answer, so nothing was decided.
+    """The state store's server did not respond, so nothing was decided.
 
-    ``endpoints`` lists the addresses that were tried and ``action`` says
-    what sora was doing. ``cause`` is the last error seen.
+    ``endpoints`` lists the addresses that were tried and ``action``
+    describes what sora was doing. ``cause`` is the last error seen.
     """
 
     def __init__(self, store: str, endpoints: Iterable[str], action: str,

@@ -17,15 +17,15 @@ OPTS = [
 The client addresses of the etcd cluster, as ``host:port`` pairs.
 
 sora talks to etcd's v3 JSON gateway on the client port, which etcd 3.4 and
-later serve by default. Requests go to the first endpoint that answers. When
-one stops answering, the next one in the list is tried, so list every member
-of the cluster.
+later serve by default. Requests go to the first endpoint that responds. When
+one stops responding, the next one in the list is tried, so list every
+member of the cluster.
 
 Possible values:
 
 * A comma-separated list of ``host:port`` pairs, for example
-  ``10.0.0.5:2379,10.0.0.6:2379``. An IPv6 address is written in brackets:
-  ``[fd00::5]:2379``.
+  ``etcd-1.example.org:2379,etcd-2.example.org:2379``. An IPv6 address is
+  written in brackets: ``[2001:db8::5]:2379``.
 
 Related options:
 
@@ -43,7 +43,8 @@ etcd cluster. A ``/`` is added at the end when it is missing.
 
 Possible values:
 
-* Text that is not empty, for example ``/sora/`` or ``/region-one/sora/``.
+* A key prefix other than ``/``, for example ``/sora/`` or
+  ``/region-one/sora/``.
 """),
     cfg.FloatOpt(
         'connect_timeout',
@@ -68,10 +69,10 @@ Related options:
         default=5.0,
         min=0.001,
         help="""
-Seconds to wait for etcd to answer one request.
+Seconds to wait for etcd to respond to one request.
 
-A claim whose answer times out may or may not have been recorded. sora
-remembers its id and releases it once etcd answers again, so that the caller,
+A claim whose response times out may or may not have been recorded. sora
+remembers its id and releases it once etcd responds again, so that the caller,
 who was told that the claim failed, never leaves a claim behind.
 
 Possible values:

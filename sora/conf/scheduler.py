@@ -99,8 +99,8 @@ the chosen host first.
 With a shared state store, a claim succeeds only if the host has not changed
 since this scheduler last read it. When it has, the scheduler reads that host
 again and makes the decision again. When the retries run out, the request
-fails with ``NoValidHost`` and the reason ``contention``. The in-process store
-never has such conflicts.
+fails with ``NoValidHost`` and the reason ``contention``. The in-process
+store never has such conflicts.
 
 Possible values:
 

@@ -164,7 +164,7 @@ class SchedulerManager:
 
     def _release_quietly(self, claim: Claim) -> None:
         # A shared store that cannot release now releases the claim once
-        # its server answers again, so the first error is the one raised.
+        # its server responds again, so the first error is the one raised.
         try:
             self.store.release(claim.claim_id)
         except exception.SoraException as error:

@@ -1,9 +1,9 @@
 """Load the configured inventory into the configured state store.
 
 This is how hosts get into a shared store: one command reads ``[inventory]``
-and writes it to the store, and every scheduler using that store sees the
-hosts. Running it again with a changed inventory writes only the hosts that
-changed. ``sora-scheduler load-inventory`` runs it.
+and writes it to the store, and every scheduler using that store reads the
+hosts from it. Running it again with a changed inventory writes only the
+hosts that changed. ``sora-scheduler load-inventory`` runs it.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ LOG = logging.getLogger(__name__)
 
 @dataclasses.dataclass(frozen=True)
 class LoadResult:
-    """What a load changed: the hosts written and the claims dropped."""
+    """The result of a load: the number of hosts and the claims dropped."""
 
     source: str
     store: str

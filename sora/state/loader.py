@@ -25,7 +25,7 @@ def load_store(conf: cfg.ConfigOpts,
 
     Raise PluginNotFound for an unknown name, PluginLoadFailed when its
     module fails to import, ConfigError for a bad option of the store, and
-    StoreUnavailable when its server does not answer.
+    StoreUnavailable when its server does not respond.
     """
     sora_conf.register_opts(conf)
     source = source or plugins.PluginSource(STATE_NAMESPACE)

@@ -60,7 +60,7 @@ class LoadInventoryTest(etcd_base.EtcdTestCase):
                          [c.claim_id for c in store.claims()])
         self.assertEqual(2192, store.hosts.memory_mb_free[0])
 
-        # The claim is in etcd, so a second scheduler process sees a1 full.
+        # The claim is in etcd, so a second scheduler process finds a1 full.
         again = self.run_cli('select', '--memory-mb', '6000')
         self.assertEqual(1, again.returncode)
         self.assertIn('1 not enough memory_mb', again.stderr)

@@ -234,7 +234,7 @@ class SharedEtcdTest(etcd_base.EtcdTestCase):
             for error in errors:
                 self.assertEqual('StoreUnavailable', error['type'])
                 self.assertIn(self.etcd.endpoint, error['message'])
-        # Claims whose answer was lost in the outage were released when
+        # Claims whose response was lost in the outage were released when
         # etcd came back, so etcd holds exactly the reported placements.
         store = self.new_store()
         self.check_usage_matches_claims(store,

@@ -11,7 +11,7 @@ from tests import etcd_server
 
 
 class OneShotServer:
-    """A loopback HTTP server that answers once per connection, then closes.
+    """A loopback HTTP server that responds once per connection, then closes.
 
     It does not say it will close, so a client that keeps the connection
     finds it closed on its next request, as after an idle timeout.

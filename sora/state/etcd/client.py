@@ -2,8 +2,8 @@
 
 sora talks to etcd through etcd3gw, a client for the JSON gateway that
 etcd 3.4 and later serve on the client port. Every request goes to the
-endpoint that answered last. When it fails to connect or times out, the next
-endpoint is tried, and when none answers the request fails with
+endpoint that responded last. When it fails to connect or times out, the next
+endpoint is tried, and when none responds the request fails with
 StoreUnavailable naming the endpoints.
 
 Writes are sent as transactions whose comparisons make a repeat harmless,
@@ -190,9 +190,9 @@ class Connection:
     # -- calls with failover ------------------------------------------------
 
     def call(self, action: str, request: Callable[[Any], T]) -> T:
-        """Run ``request(client)`` on the first endpoint that answers.
+        """Run ``request(client)`` on the first endpoint that responds.
 
-        ``action`` says what sora was doing, for the error message.
+        ``action`` describes what sora was doing, for the error message.
         """
         last_error = 'no endpoint was tried'
         count = len(self._clients)
@@ -240,7 +240,7 @@ class Connection:
         self.session.headers['Authorization'] = self._token
 
     def base_url(self) -> str:
-        """Return the v3 API address of the endpoint that answered last."""
+        """Return the v3 API address of the endpoint that responded last."""
         client = self._clients[self._current]
         return client.base_url + client.api_path
 

@@ -86,7 +86,7 @@ def _loads(key: str, value: bytes) -> dict:
 
 @dataclasses.dataclass
 class Usage:
-    """What one host holds: sora's claims plus what it reports outside sora.
+    """The usage of one host: sora's claims plus its usage outside sora.
 
     ``gpu_used`` gives each card's used share in thousandths. ``claims``
     lists the ids of the claims on the host, sorted.
@@ -102,7 +102,7 @@ class Usage:
 
     @classmethod
     def for_host(cls, host: Host, now: float) -> Usage:
-        """Return the usage of a host that holds no claims yet."""
+        """Return the usage of a host that has no claims yet."""
         return cls(gpu_used=[0] * host.gpus, external=external_of(host),
                    last_report=now)
 

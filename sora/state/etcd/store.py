@@ -5,7 +5,7 @@ current by a watch on etcd. A claim is one etcd transaction that writes the
 host's new usage and the claim record only if the host's usage key still
 has the revision that the decision saw. When another scheduler changed the
 host first, nothing is written, the transaction's failure branch returns the
-host's current records, and ClaimConflict tells the manager to decide again.
+host's current records, and ClaimConflict makes the manager decide again.
 So two schedulers can never both take the last room on a host.
 
 A release, and every change to a host, is a transaction of the same kind.
@@ -52,8 +52,8 @@ class EtcdStore(base.StateStore):
         self.view = view_mod.View(self.hosts, self.keys)
         self._watch: watch_mod.Watch | None = None
         # Claims that must not exist: claims whose transaction got no
-        # answer, and releases that failed. Each is released, if present,
-        # once etcd answers again.
+        # response, and releases that failed. Each is released, if present,
+        # once etcd responds again.
         self._in_doubt: set[str] = set()
         with self.lock:
             self._resync()
@@ -95,7 +95,7 @@ class EtcdStore(base.StateStore):
         """Apply the changes the watch has seen; read ``hosts`` directly.
 
         Without a working watch, every host is read again. Raise
-        StoreUnavailable when etcd does not answer.
+        StoreUnavailable when etcd does not respond.
         """
         with self.lock:
             watch = self._watch
@@ -136,7 +136,7 @@ class EtcdStore(base.StateStore):
             if result.kvs:
                 claim = self._release(claim_id, result.kvs[0])
                 LOG.warning('Released claim %s on host %s: its caller was '
-                            'told it failed while etcd did not answer',
+                            'told it failed while etcd did not respond',
                             claim_id, claim.host)
             self._in_doubt.discard(claim_id)
 

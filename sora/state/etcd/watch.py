@@ -26,7 +26,7 @@ class Watch:
     """Streams every change under ``prefix`` from ``start_revision`` on.
 
     ``changes`` receives one list of (deleted, KeyValue) pairs per message.
-    ``failure`` is None while the stream is open, and then says why it
+    ``failure`` is None while the stream is open, and then gives the reason it
     stopped.
     """
 
