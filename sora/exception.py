@@ -216,6 +216,49 @@ class ClaimFailed(SoraException):
                          'again.' % (host, reason))
 
 
+class ClaimConflict(ClaimFailed):
+    """Another scheduler changed the host between the decision and its claim.
+
+    Only a shared state store raises it. The store has already read the host
+    again, so the caller can make the decision again on fresh state.
+    """
+
+    def __init__(self, host: str) -> None:
+        super().__init__(host, 'another scheduler changed the host first')
+
+
+class StoreConflict(SoraException):
+    """Other schedulers changed the same records on every attempt."""
+
+    def __init__(self, action: str, attempts: int) -> None:
+        self.action = action
+        self.attempts = attempts
+        super().__init__(
+            'Gave up %s after %d attempts: other schedulers changed the same '
+            'records each time. Nothing was changed; try again.'
+            % (action, attempts))
+
+
+class StoreUnavailable(SoraException):
+    """The state store's server did not respond, so nothing was decided.
+
+    ``endpoints`` lists the addresses that were tried and ``action``
+    describes what sora was doing. ``cause`` is the last error seen.
+    """
+
+    def __init__(self, store: str, endpoints: Iterable[str], action: str,
+                 cause: str) -> None:
+        self.store = store
+        self.endpoints = list(endpoints)
+        self.action = action
+        self.cause = cause
+        super().__init__(
+            'The %s state store is unavailable at %s while %s: %s. No claim '
+            'is left behind. Check that the server is running and reachable '
+            'at that address, then try again.'
+            % (store, ', '.join(self.endpoints), action, cause))
+
+
 class NoValidHost(SoraException):
     """No host can hold the request.
 

@@ -19,6 +19,7 @@ from sora import plugins
 from sora.replay import command as replay_command
 from sora.scheduler.manager import SchedulerManager
 from sora.scheduler.request import RequestSpec
+from sora.state import inventory_load
 
 LOG = logging.getLogger(__name__)
 
@@ -54,6 +55,10 @@ def _add_commands(subparsers) -> None:
     drivers.set_defaults(func=drivers_command)
 
     replay_command.add_parser(subparsers)
+    load = subparsers.add_parser(
+        'load-inventory', help='Write the hosts of [inventory] to the state '
+                               'store of [scheduler] state_store.')
+    load.set_defaults(func=inventory_load.load_inventory_command)
 
 
 COMMAND = cfg.SubCommandOpt('command', title='Commands',

@@ -9,11 +9,12 @@ import copy
 
 from oslo_config import cfg
 
+from sora.conf import etcd
 from sora.conf import filter_scheduler
 from sora.conf import inventory
 from sora.conf import scheduler
 
-MODULES = (scheduler, filter_scheduler, inventory)
+MODULES = (scheduler, filter_scheduler, inventory, etcd)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

@@ -70,6 +70,53 @@ Possible values:
 
 * Unset (default), or an integer of 0 or more.
 """),
+    cfg.StrOpt(
+        'state_store',
+        default='memory',
+        help="""
+Where the scheduler keeps hosts, their usage and the claims it makes.
+
+The name is looked up in the ``sora.state`` entry-point namespace. sora
+itself provides:
+
+* ``memory``: in this process only. Nothing is shared and nothing survives a
+  restart. No server is needed.
+* ``etcd``: in an etcd v3 cluster, shared by every scheduler process that
+  uses the same cluster and ``[etcd] key_prefix``. It needs the ``etcd``
+  extra (``pip install 'sora[etcd]'``). Load the hosts with
+  ``sora-scheduler load-inventory``.
+
+Possible values:
+
+* The name of an installed state store.
+
+Related options:
+
+* ``[etcd] endpoints``: the cluster that the ``etcd`` store uses.
+* ``[scheduler] claim_retries``
+"""),
+    cfg.IntOpt(
+        'claim_retries',
+        default=5,
+        min=0,
+        help="""
+How many times one instance is placed again after another scheduler changed
+the chosen host first.
+
+With a shared state store, a claim succeeds only if the host has not changed
+since this scheduler last read it. When it has, the scheduler reads that host
+again and makes the decision again. When the retries run out, the request
+fails with ``NoValidHost`` and the reason ``contention``. The in-process
+store never has such conflicts.
+
+Possible values:
+
+* An integer of 0 or more. 0 gives up at the first conflict.
+
+Related options:
+
+* ``[scheduler] state_store``
+"""),
 ]
 
 

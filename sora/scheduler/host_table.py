@@ -430,3 +430,31 @@ class HostTable:
                 used[row, card] += sign * gpu_milli
             self._refresh_gpus(row)
         cols['instances'][row] += sign
+
+    def set_usage(self, row: int, claimed: Mapping[str, int],
+                  external: Mapping[str, int], gpu_used: Iterable[int],
+                  instances: int, last_report: float) -> None:
+        """Overwrite a host's usage with totals kept outside this table.
+
+        A shared state store calls it with the totals it read from its
+        server, in place of applying each claim one at a time. Cards past
+        the table's widest host are ignored.
+        """
+        cols = self._cols
+        # Derived columns are recomputed only for what changed, because a
+        # shared store calls this for every change another scheduler makes.
+        for name in RESOURCES:
+            new = (claimed.get(name, 0), external.get(name, 0))
+            if new != (cols[name + '_claimed'][row],
+                       cols[name + '_external'][row]):
+                cols[name + '_claimed'][row] = new[0]
+                cols[name + '_external'][row] = new[1]
+                self._refresh_resource(name, row)
+        width = cols['gpu_used'].shape[1]
+        used = list(gpu_used)[:width]
+        used += [0] * (width - len(used))
+        if used != cols['gpu_used'][row].tolist():
+            cols['gpu_used'][row] = used
+            self._refresh_gpus(row)
+        cols['instances'][row] = instances
+        cols['last_report'][row] = last_report

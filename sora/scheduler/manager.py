@@ -23,7 +23,7 @@ from sora.scheduler.request import RequestSpec
 from sora.scheduler.selection import Claim
 from sora.scheduler.selection import Selection
 from sora.state import base as state_base
-from sora.state import memory as memory_store
+from sora.state import loader as state_loader
 
 LOG = logging.getLogger(__name__)
 
@@ -34,7 +34,8 @@ def default_sources() -> dict[str, plugins.PluginSource]:
             for namespace in (plugins.SCHEDULER_NAMESPACE,
                               plugins.FILTER_NAMESPACE,
                               plugins.WEIGHER_NAMESPACE,
-                              plugins.INVENTORY_NAMESPACE)}
+                              plugins.INVENTORY_NAMESPACE,
+                              state_loader.STATE_NAMESPACE)}
 
 
 class SchedulerManager:
@@ -52,9 +53,11 @@ class SchedulerManager:
     :param conf: the options; defaults to oslo.config's global ``CONF``.
         sora registers its options on it. Two managers may use two
         ``ConfigOpts`` objects in one process.
-    :param store: where hosts and claims are kept; defaults to a new
-        in-process store.
+    :param store: where hosts and claims are kept; defaults to the store
+        that ``[scheduler] state_store`` names.
     :param load_inventory: read the hosts of ``[inventory]`` at startup.
+        A shared store (such as etcd) keeps the hosts it holds instead;
+        call load_inventory() to replace them.
     :param sources: plugin sources by namespace, for tests that inject
         plugins; defaults to the installed entry points.
     :raises SoraException: when an option, the policy, a filter or the
@@ -83,7 +86,8 @@ class SchedulerManager:
 
         self._pipeline = pipeline_mod.Pipeline.build(self.conf, self.sources)
         self._rng = np.random.default_rng(self.conf.scheduler.seed)
-        self.store = store or memory_store.InProcessStore()
+        self.store = store or state_loader.load_store(
+            self.conf, self.sources[state_loader.STATE_NAMESPACE])
         with self.store.lock:
             self.store.hosts.set_settings(self._pipeline.settings.capacity)
         info = self._pipeline.driver_info
@@ -91,7 +95,7 @@ class SchedulerManager:
                  info.name, info.entry_point, info.distribution,
                  info.version)
 
-        if load_inventory:
+        if load_inventory and not self.store.shared:
             self.load_inventory()
         self.conf.register_mutate_hook(_mutate_hook(self))
 
@@ -242,12 +246,41 @@ class SchedulerManager:
                     placed.append(self._place_one(pipeline, request))
             except Exception:
                 for selection in placed:
-                    self.store.release(selection.claim.claim_id)
+                    self._release_quietly(selection.claim)
                 raise
         return placed
 
+    def _release_quietly(self, claim: Claim) -> None:
+        # A shared store that cannot release now releases the claim once
+        # its server responds again, so the first error is the one raised.
+        try:
+            self.store.release(claim.claim_id)
+        except exception.SoraException as error:
+            LOG.warning('Could not release claim %s on host %s after a '
+                        'failed request: %s', claim.claim_id, claim.host,
+                        error)
+
     def _place_one(self, pipeline: pipeline_mod.Pipeline,
                    request: RequestSpec) -> Selection:
+        """Decide and claim, deciding again after each lost race."""
+        conflicts: set[str] = set()
+        for _attempt in range(self.conf.scheduler.claim_retries + 1):
+            try:
+                return self._decide(pipeline, request)
+            except exception.ClaimConflict as conflict:
+                conflicts.add(conflict.host)
+                LOG.debug('Request %s lost host %s to another scheduler; '
+                          'deciding again', request.request_id,
+                          conflict.host)
+                self.store.refresh()
+        error = exception.NoValidHost(len(self.store.hosts),
+                                      {'contention': len(conflicts)},
+                                      request.request_id)
+        LOG.info('Request %s: %s', request.request_id, error.summary())
+        raise error
+
+    def _decide(self, pipeline: pipeline_mod.Pipeline,
+                request: RequestSpec) -> Selection:
         table = self.store.hosts
         context = FilterContext(
             self.store.group_members(request.group) if request.group
@@ -273,6 +306,8 @@ class SchedulerManager:
         for position, name in enumerate(names):
             try:
                 claim = self.store.claim(name, request)
+            except exception.ClaimConflict:
+                raise
             except exception.ClaimFailed as failure:
                 LOG.debug('Claim on %s failed for request %s: %s', name,
                           request.request_id, failure.reason)
@@ -302,8 +337,17 @@ class SchedulerManager:
         """Claim one instance of ``request`` on a named host.
 
         A caller uses it to claim an alternate without scheduling again.
+        When another scheduler changed the host first, the fit is checked
+        again on the host's new state, up to ``[scheduler] claim_retries``
+        times.
         """
-        return self.store.claim(host, request)
+        with self.store.lock:
+            for _attempt in range(self.conf.scheduler.claim_retries):
+                try:
+                    return self.store.claim(host, request)
+                except exception.ClaimConflict:
+                    continue
+            return self.store.claim(host, request)
 
     def release(self, claim: Claim | Selection | str) -> Claim:
         """Free a claim, given as a Claim, a Selection or a claim id."""

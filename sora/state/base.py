@@ -12,7 +12,12 @@ import abc
 import collections
 from collections.abc import Iterable, Mapping, Sequence
 import threading
+import uuid
 
+from oslo_config import cfg
+
+from sora import exception
+from sora.scheduler import fit
 from sora.scheduler.host import Host
 from sora.scheduler.host_table import CapacitySettings
 from sora.scheduler.host_table import HostTable
@@ -28,9 +33,23 @@ class StateStore(abc.ABC):
     decision sees every claim of the one before.
     """
 
+    #: True when other processes share this store's hosts and claims. A
+    #: manager on a shared store keeps the hosts it finds there at startup
+    #: instead of loading its own inventory over them.
+    shared = False
+
     def __init__(self, settings: CapacitySettings | None = None) -> None:
         self.lock = threading.RLock()
         self.hosts = HostTable(settings)
+
+    @classmethod
+    def from_conf(cls, conf: cfg.ConfigOpts) -> StateStore:
+        """Build the store from the options in ``conf``."""
+        return cls()
+
+    def describe(self) -> str:
+        """Return where the store keeps its state, for messages."""
+        return 'this process'
 
     @abc.abstractmethod
     def load(self, hosts: Sequence[Host]) -> list[Claim]:
@@ -90,6 +109,31 @@ class StateStore(abc.ABC):
 
     def close(self) -> None:
         """Release connections; the in-process store has none."""
+
+
+def new_claim(table: HostTable, host: str, request: RequestSpec) -> Claim:
+    """Check that one instance fits on ``host`` and describe its claim.
+
+    Raise HostNotFound or ClaimFailed. The claim gets a new id and the
+    cards that the table's card choice gives; nothing is recorded.
+    """
+    if host not in table:
+        raise exception.HostNotFound(host)
+    row = table.row(host)
+    reason = fit.shortfall(table, row, request)
+    if reason:
+        raise exception.ClaimFailed(host, reason)
+    cards = table.gpu_cards_for(row, request.gpus, request.gpu_milli)
+    return Claim(
+        claim_id=str(uuid.uuid4()),
+        host=host,
+        request_id=request.request_id,
+        memory_mb=request.memory_mb,
+        vcpus_milli=request.vcpus_milli,
+        disk_gb=request.disk_gb,
+        gpu_cards=tuple(cards or ()),
+        gpu_milli=request.gpu_milli if cards else 0,
+        group=request.group)
 
 
 class GroupIndex:

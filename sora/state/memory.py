@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-import uuid
 
 from oslo_log import log as logging
 
 from sora import exception
-from sora.scheduler import fit
 from sora.scheduler.host import Host
 from sora.scheduler.request import RequestSpec
 from sora.scheduler.selection import Claim
@@ -75,24 +73,7 @@ class InProcessStore(base.StateStore):
 
     def claim(self, host: str, request: RequestSpec) -> Claim:
         with self.lock:
-            if host not in self.hosts:
-                raise exception.HostNotFound(host)
-            row = self.hosts.row(host)
-            reason = fit.shortfall(self.hosts, row, request)
-            if reason:
-                raise exception.ClaimFailed(host, reason)
-            cards = self.hosts.gpu_cards_for(row, request.gpus,
-                                             request.gpu_milli)
-            claim = Claim(
-                claim_id=str(uuid.uuid4()),
-                host=host,
-                request_id=request.request_id,
-                memory_mb=request.memory_mb,
-                vcpus_milli=request.vcpus_milli,
-                disk_gb=request.disk_gb,
-                gpu_cards=tuple(cards or ()),
-                gpu_milli=request.gpu_milli if cards else 0,
-                group=request.group)
+            claim = base.new_claim(self.hosts, host, request)
             self._claims[claim.claim_id] = claim
             self._by_host.setdefault(host, set()).add(claim.claim_id)
             self._groups.add(claim)

@@ -1,0 +1,1 @@
+"""The etcd state store, which shares hosts and claims between schedulers."""
