@@ -5,7 +5,6 @@ Each module owns one option group and provides ``register_opts(conf)`` and
 use two ``ConfigOpts`` objects in one process.
 """
 
-import copy
 
 from oslo_config import cfg
 
@@ -20,14 +19,11 @@ MODULES = (scheduler, filter_scheduler, inventory, etcd)
 def register_opts(conf: cfg.ConfigOpts) -> None:
     """Register every sora option on ``conf``; registering twice is safe.
 
-    ConfigOpts.register_group copies a group shallowly, so the options and
-    overrides kept on a module-level OptGroup would be shared by every
-    ConfigOpts. Each ConfigOpts gets a deep copy of each group instead.
+    Each ConfigOpts gets its own copy of each group, so two managers never
+    share an override (see sora.conf.groups).
     """
     for module in MODULES:
-        for group, opts in module.list_opts().items():
-            conf.register_group(copy.deepcopy(group))
-            conf.register_opts(opts, group=group.name)
+        module.register_opts(conf)
 
 
 def config_files(conf: cfg.ConfigOpts) -> list[str]:

@@ -2,6 +2,8 @@
 
 from oslo_config import cfg
 
+from sora.conf import groups
+
 GROUP = cfg.OptGroup(
     'etcd',
     title='etcd state store options',
@@ -166,8 +168,7 @@ Related options:
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:
-    conf.register_group(GROUP)
-    conf.register_opts(OPTS, group=GROUP)
+    groups.register_group(conf, GROUP, OPTS)
 
 
 def list_opts() -> dict:

@@ -4,9 +4,9 @@ They choose the filters and weighers, how ties are broken, and how much of
 each host can be allocated.
 """
 
-import copy
-
 from oslo_config import cfg
+
+from sora.conf import groups
 
 GROUP = cfg.OptGroup(
     'filter_scheduler',
@@ -346,10 +346,7 @@ Possible values:
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:
-    # A copy, as in sora.conf.register_opts, so that two ConfigOpts never
-    # share options or overrides.
-    conf.register_group(copy.deepcopy(GROUP))
-    conf.register_opts(OPTS, group=GROUP.name)
+    groups.register_group(conf, GROUP, OPTS)
 
 
 def list_opts() -> dict:

@@ -1,8 +1,8 @@
 """Options of the ``[scheduler]`` group: which policy ranks hosts."""
 
-import copy
-
 from oslo_config import cfg
+
+from sora.conf import groups
 
 GROUP = cfg.OptGroup(
     'scheduler',
@@ -121,10 +121,7 @@ Related options:
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:
-    # A copy, as in sora.conf.register_opts, so that two ConfigOpts never
-    # share options or overrides.
-    conf.register_group(copy.deepcopy(GROUP))
-    conf.register_opts(OPTS, group=GROUP.name)
+    groups.register_group(conf, GROUP, OPTS)
 
 
 def list_opts() -> dict:

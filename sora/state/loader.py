@@ -31,7 +31,8 @@ def load_store(conf: cfg.ConfigOpts,
     source = source or plugins.PluginSource(STATE_NAMESPACE)
     name = conf.scheduler.state_store
     info = source.load(name, 'scheduler', 'state_store',
-                       conf.config_file or ())
+                       sora_conf.option_files(conf, 'scheduler',
+                                              'state_store'))
     store = info.plugin.from_conf(conf)
     LOG.info('Using state store %s (%s): %s', name, info.entry_point,
              store.describe())

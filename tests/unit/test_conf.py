@@ -32,8 +32,8 @@ class SchedulerOptionsTest(base.TestCase):
 
     def test_every_group_listed_for_generator(self):
         groups = [group.name for group, _opts in conf_opts.list_opts()]
-        self.assertEqual(['scheduler', 'filter_scheduler', 'inventory'],
-                         groups)
+        self.assertEqual(['scheduler', 'filter_scheduler', 'inventory',
+                          'etcd'], groups)
 
     def test_confs_do_not_share_overrides(self):
         first = cfg.ConfigOpts()
