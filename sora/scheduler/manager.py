@@ -85,7 +85,7 @@ class SchedulerManager:
         self._source_hosts: list[Host] | None = None
 
         self._pipeline = pipeline_mod.Pipeline.build(self.conf, self.sources)
-        self._rng = np.random.default_rng(self.conf.scheduler.seed)
+        self._rng = _selection_rng(self.conf.scheduler.seed)
         self.store = store or state_loader.load_store(
             self.conf, self.sources[state_loader.STATE_NAMESPACE])
         with self.store.lock:
@@ -384,6 +384,18 @@ def _mutate_hook(manager: SchedulerManager):
                           'hosts', target.driver_name)
 
     return hook
+
+
+def _selection_rng(seed: int | None) -> np.random.Generator:
+    """Return the generator for subset draws and shuffled ties.
+
+    The ``random`` policy seeds its own generator with ``[scheduler] seed``
+    too. Mixing a constant into this one gives it a different stream, so
+    that the two draws are not the same numbers.
+    """
+    if seed is None:
+        return np.random.default_rng()
+    return np.random.default_rng([seed, 1])
 
 
 def subset_pick(count: int, settings: pipeline_mod.Settings,
