@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 import json
+import os
 import sys
 
 from oslo_config import cfg
@@ -63,6 +64,87 @@ def _add_commands(subparsers) -> None:
 
 COMMAND = cfg.SubCommandOpt('command', title='Commands',
                             handler=_add_commands)
+
+
+# Options of the whole command that a user may also type after the
+# subcommand; the value says whether the option takes an argument.
+GLOBAL_OPTIONS = {'--debug': False, '-d': False, '--config-file': True,
+                  '--config-dir': True}
+COMMAND_NAMES = ('select', 'drivers', 'replay', 'load-inventory')
+
+
+def hoist_global_options(argv: Sequence[str]) -> list[str]:
+    """Move ``--debug``, ``--config-file`` and ``--config-dir`` before the
+    subcommand, so ``sora-scheduler select --debug`` works as well as
+    ``sora-scheduler --debug select``.
+    """
+    args = list(argv)
+    start = next((i for i, arg in enumerate(args) if arg in COMMAND_NAMES),
+                 None)
+    if start is None:
+        return args
+
+    moved: list[str] = []
+    kept: list[str] = []
+    tail = args[start + 1:]
+    index = 0
+    while index < len(tail):
+        arg = tail[index]
+        if arg == '--':
+            kept.extend(tail[index:])
+            break
+        name = arg.split('=', 1)[0]
+        takes_value = GLOBAL_OPTIONS.get(name)
+        if takes_value is None:
+            kept.append(arg)
+        elif takes_value and '=' not in arg and index + 1 < len(tail):
+            moved.extend(tail[index:index + 2])
+            index += 1
+        else:
+            moved.append(arg)
+        index += 1
+    return args[:start] + moved + [args[start]] + kept
+
+
+def check_config_dirs(conf: cfg.ConfigOpts) -> None:
+    """Raise InvalidArgument when ``--config-dir`` names a file.
+
+    oslo.config silently reads nothing from such a path.
+    """
+    dirs = conf.config_dir or []
+    if isinstance(dirs, str):
+        dirs = [dirs]
+    for path in dirs:
+        if os.path.exists(path) and not os.path.isdir(path):
+            raise exception.InvalidArgument(
+                '--config-dir', path,
+                'it is not a directory; give the folder that holds the '
+                '*.conf files, or pass a file with --config-file')
+
+
+def _undecodable_file(args: Sequence[str]) -> str:
+    """Return the configuration file that is not UTF-8, or a placeholder.
+
+    oslo.config does not say which file it failed to decode.
+    """
+    paths = list(cfg.find_config_files('sora', 'sora-scheduler'))
+    for index, arg in enumerate(args[:-1]):
+        if arg == '--config-file':
+            paths.append(args[index + 1])
+        elif arg == '--config-dir' and os.path.isdir(args[index + 1]):
+            folder = args[index + 1]
+            paths.extend(os.path.join(folder, name)
+                         for name in sorted(os.listdir(folder))
+                         if name.endswith('.conf'))
+    for path in paths:
+        try:
+            with open(path, encoding='utf-8') as stream:
+                stream.read()
+        except UnicodeDecodeError:
+            return path
+        except OSError:
+            continue
+    return '(unknown)'
 
 
 def parse_labels(pairs: Sequence[str]) -> dict[str, str]:
@@ -130,11 +212,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     conf.set_default('use_stderr', True)
     sora_conf.register_opts(conf)
     conf.register_cli_opt(COMMAND)
+    args = hoist_global_options(sys.argv[1:] if argv is None else argv)
     try:
-        conf(list(sys.argv[1:] if argv is None else argv), project='sora',
-             prog='sora-scheduler')
-    except cfg.Error as error:
+        conf(args, project='sora', prog='sora-scheduler')
+        check_config_dirs(conf)
+    except (cfg.Error, exception.SoraException) as error:
         print('sora-scheduler: error: %s' % error, file=sys.stderr)
+        return EXIT_USAGE
+    except UnicodeDecodeError as error:
+        print('sora-scheduler: error: configuration file %s is not UTF-8 '
+              'text (%s); save it as UTF-8' % (_undecodable_file(args), error),
+              file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as error:
+        print('sora-scheduler: error: cannot read configuration file %s: '
+              '%s; give --config-file a readable file'
+              % (error.filename, error.strerror or error), file=sys.stderr)
         return EXIT_USAGE
     except SystemExit as error:
         # argparse exits with 2 on a usage error and with 0 after --help.
@@ -152,12 +245,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
     try:
-        return conf.command.func(conf)
+        status = conf.command.func(conf)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader of stdout, such as head, exited before the output
+        # ended; that is not an error of the command.
+        _silence_stdout()
+        return EXIT_PLACED
     except exception.SoraException as error:
         if conf.debug:
             LOG.exception('sora-scheduler failed')
         print('sora-scheduler: error: %s' % error, file=sys.stderr)
         return EXIT_USAGE
+    except Exception as error:
+        if conf.debug:
+            LOG.exception('sora-scheduler failed')
+        print('sora-scheduler: internal error: %s: %s'
+              % (type(error).__name__, error), file=sys.stderr)
+        if not conf.debug:
+            print('run with --debug for the traceback', file=sys.stderr)
+        return EXIT_USAGE
+    return status
+
+
+def _silence_stdout() -> None:
+    """Point stdout at devnull so the exit flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 if __name__ == '__main__':
