@@ -39,8 +39,29 @@ def _add_commands(subparsers) -> None:
                              'allowed.')
     select.add_argument('--disk-gb', default='0',
                         help='Disk per instance, in GiB.')
-    select.add_argument('--gpus', default='0',
-                        help='Whole GPU cards per instance.')
+    select.add_argument('--gpus', default=None,
+                        help='Whole GPU cards per instance; 1 when only '
+                             '--gpu-milli is given, otherwise 0.')
+    select.add_argument('--gpu-milli', default=None, metavar='M',
+                        help='Share of one GPU card per instance, in '
+                             'thousandths from 1 to 1000; other instances '
+                             'may share the card. Needs --gpus 1 or no '
+                             '--gpus.')
+    select.add_argument('--gpu-model', action='append', default=[],
+                        metavar='MODEL',
+                        help='Only place on hosts whose cards are of this '
+                             'model; repeat to accept several models.')
+    select.add_argument('--instances', default='1', metavar='N',
+                        help='Number of instances to place, all or none.')
+    select.add_argument('--group', default=None, metavar='NAME',
+                        help='Server group of the instances; the instances '
+                             'already placed in it count for '
+                             '--group-policy.')
+    select.add_argument('--group-policy', default=None,
+                        choices=('affinity', 'anti-affinity'),
+                        help='Place the group on one host (affinity) or on '
+                             'distinct hosts (anti-affinity). Needs '
+                             '--group.')
     select.add_argument('--availability-zone', default=None,
                         help='Only place on hosts of this zone.')
     select.add_argument('--label', action='append', default=[],
@@ -159,12 +180,39 @@ def parse_labels(pairs: Sequence[str]) -> dict[str, str]:
     return labels
 
 
+def build_request(args: object) -> RequestSpec:
+    """Return the RequestSpec that the ``select`` arguments describe."""
+    gpus = args.gpus  # type: ignore[attr-defined]
+    gpu_milli = args.gpu_milli  # type: ignore[attr-defined]
+    if gpus is None:
+        gpus = '0' if gpu_milli is None else '1'
+    elif gpu_milli is not None and gpus.strip() == '0':
+        raise exception.InvalidArgument(
+            '--gpu-milli', gpu_milli,
+            'a share of a card needs --gpus 1, or leave out --gpus')
+    instances = args.instances  # type: ignore[attr-defined]
+    try:
+        count = int(instances)
+    except ValueError:
+        raise exception.InvalidArgument(
+            '--instances', instances,
+            'expected a whole number of 1 or more') from None
+
+    return RequestSpec.build(
+        memory_mb=args.memory_mb,  # type: ignore[attr-defined]
+        vcpus=args.vcpus,  # type: ignore[attr-defined]
+        disk_gb=args.disk_gb,  # type: ignore[attr-defined]
+        gpus=gpus, gpu_milli=gpu_milli, num_instances=count,
+        gpu_models=args.gpu_model,  # type: ignore[attr-defined]
+        availability_zone=args.availability_zone,  # type: ignore
+        required_labels=parse_labels(args.label),  # type: ignore
+        group=args.group,  # type: ignore[attr-defined]
+        group_policy=args.group_policy)  # type: ignore[attr-defined]
+
+
 def select_command(conf: cfg.ConfigOpts) -> int:
     args = conf.command
-    request = RequestSpec.build(memory_mb=args.memory_mb, vcpus=args.vcpus,
-                                disk_gb=args.disk_gb, gpus=args.gpus,
-                                availability_zone=args.availability_zone,
-                                required_labels=parse_labels(args.label))
+    request = build_request(args)
     manager = SchedulerManager(conf)
     try:
         selections = manager.select_destinations(request)

@@ -324,3 +324,60 @@ class InternalErrorTest(CliTestCase):
         self.assertIn('Traceback', stderr)
         self.assertIn('sora-scheduler: internal error: AttributeError',
                       stderr)
+
+
+class SelectRequestFlagsTest(CliTestCase):
+    """The select flags reach the request; placed on the sample hosts."""
+
+    def select_json(self, *args):
+        result = self.run_cli('select', '--format', 'json', *args)
+        self.assert_exit(0, result)
+        return json.loads(result.stdout)['selections']
+
+    def test_instances(self):
+        selections = self.select_json('--instances', '3', '--memory-mb',
+                                      '1024')
+        self.assertEqual(3, len(selections))
+
+    def test_gpu_share_and_model(self):
+        # Only gpu-02 has T4 cards; half a card implies --gpus 1.
+        selection, = self.select_json('--gpu-milli', '500', '--gpu-model',
+                                      'T4')
+        self.assertEqual('gpu-02', selection['host'])
+        self.assertEqual(1, len(selection['gpu_cards']))
+
+    def test_gpu_model_repeatable(self):
+        selection, = self.select_json('--gpus', '1', '--gpu-model', 'H100',
+                                      '--gpu-model', 'A100')
+        self.assertEqual('gpu-01', selection['host'])
+
+    def test_unknown_gpu_model(self):
+        result = self.run_cli('select', '--gpus', '1', '--gpu-model', 'H100')
+        self.assert_exit(1, result)
+        self.assertIn('GPU model not in H100', result.stderr)
+
+    def test_group_policies(self):
+        # These requests take no memory, so the memory policy keeps
+        # choosing gpu-01 unless anti-affinity asks for distinct hosts.
+        together = self.select_json('--instances', '2', '--group', 'g',
+                                    '--group-policy', 'affinity')
+        self.assertEqual(['gpu-01', 'gpu-01'],
+                         [s['host'] for s in together])
+        apart = self.select_json('--instances', '3', '--group', 'g',
+                                 '--group-policy', 'anti-affinity')
+        self.assertEqual(3, len({s['host'] for s in apart}))
+
+    def test_invalid_flags(self):
+        cases = [
+            (('--instances', 'x'), "Invalid value 'x' for --instances"),
+            (('--instances', '0'), 'num_instances=0'),
+            (('--gpus', '0', '--gpu-milli', '500'),
+             'a share of a card needs --gpus 1'),
+            (('--gpus', '2', '--gpu-milli', '500'), 'gpu_milli=500'),
+            (('--group-policy', 'affinity'), 'needs a group name'),
+        ]
+        for args, message in cases:
+            result = self.run_cli('select', *args)
+            self.assert_exit(2, result)
+            self.assertIn(message, result.stderr)
+            self.assert_no_traceback(result)
