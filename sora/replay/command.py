@@ -136,8 +136,9 @@ def run(conf: cfg.ConfigOpts) -> int:
     if args.plot:
         plot.require_matplotlib()
 
-    if args.compare:
-        names = policies.parse_policy_list(args.compare)
+    optional: set[str] = set()
+    if args.compare is not None:
+        names, optional = policies.parse_policy_selection(args.compare)
     else:
         names = [args.driver or conf.scheduler.driver]
     seed = args.seed
@@ -149,8 +150,8 @@ def run(conf: cfg.ConfigOpts) -> int:
                                     args.skip_invalid)
     with _quiet_decisions(conf):
         if args.protocol:
-            return _run_protocol(conf, args, trace, names, seed)
-        return _run_trace(conf, args, trace, names, seed)
+            return _run_protocol(conf, args, trace, names, optional, seed)
+        return _run_trace(conf, args, trace, names, optional, seed)
 
 
 @contextlib.contextmanager
@@ -183,10 +184,14 @@ def _skipped_note(trace) -> list[str]:
     return lines
 
 
-def _run_trace(conf, args, trace, names, seed) -> int:
+def _warn(message: str) -> None:
+    print('sora-scheduler: warning: %s' % message, file=sys.stderr)
+
+
+def _run_trace(conf, args, trace, names, optional, seed) -> int:
     # Every manager is built before the first replay, so that a misspelt
     # policy is reported at once.
-    managers = [policies.build_manager(conf, name, seed) for name in names]
+    managers = policies.build_managers(conf, names, optional, seed, _warn)
     shapes = metrics.typical_shapes(trace.workloads)
     events = sum(1 + (w.departure is not None) for w in trace.workloads)
     results = []
@@ -222,12 +227,12 @@ def _run_trace(conf, args, trace, names, seed) -> int:
     return 0
 
 
-def _run_protocol(conf, args, trace, names, seed) -> int:
+def _run_protocol(conf, args, trace, names, optional, seed) -> int:
     seeds = args.seeds or [seed]
     # Build the first manager of every policy up front, so that a misspelt
     # policy is reported before any replay.
-    for name in names:
-        policies.build_manager(conf, name, seeds[0])
+    names = [manager.driver_name for manager in policies.build_managers(
+        conf, names, optional, seeds[0], _warn)]
 
     def make_manager(policy: str, run_seed: int):
         return policies.build_manager(conf, policy, run_seed)

@@ -95,6 +95,14 @@ class ReplayCommandTest(base.ReplayTestCase):
         self.assertIn("'randmo'", err)
         self.assertIn("Did you mean 'random'?", err)
 
+    def test_empty_compare_rejected(self):
+        for value in ('', ' , '):
+            status, out, err = self.main(self.trace, '--compare', value)
+
+            self.assertEqual(2, status)
+            self.assertIn("Invalid value %r for --compare" % value, err)
+            self.assertEqual('', out)
+
     def test_seeds_need_protocol(self):
         status, _out, err = self.main(self.trace, '--seeds', '1-2')
 
