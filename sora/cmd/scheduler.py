@@ -95,9 +95,11 @@ COMMAND_NAMES = ('select', 'drivers', 'replay', 'load-inventory')
 
 
 def hoist_global_options(argv: Sequence[str]) -> list[str]:
-    """Move ``--debug``, ``--config-file`` and ``--config-dir`` before the
-    subcommand, so ``sora-scheduler select --debug`` works as well as
-    ``sora-scheduler --debug select``.
+    """Return ``argv`` with the global options moved before the command.
+
+    ``--debug``, ``--config-file`` and ``--config-dir`` typed after the
+    subcommand are moved, so ``sora-scheduler select --debug`` works as
+    well as ``sora-scheduler --debug select``.
     """
     args = list(argv)
     start = next((i for i, arg in enumerate(args) if arg in COMMAND_NAMES),

@@ -17,8 +17,8 @@ from sora.filters.base import FilterContext
 from sora.inventory import loader as inventory_loader
 from sora.inventory import merge as inventory_merge
 from sora import plugins
-from sora.scheduler.host import Host
 from sora.scheduler import fit
+from sora.scheduler.host import Host
 from sora.scheduler.host_table import HostTable
 from sora.scheduler import pipeline as pipeline_mod
 from sora.scheduler.request import RequestSpec

@@ -38,8 +38,8 @@ class PolicyFailed(exception.PolicyError):
         self.policy = policy
         self.method = method
         self.cause = cause
-        self.problem = '%s raised %s: %s' % (method, type(cause).__name__,
-                                              cause)
+        self.problem = '%s raised %s: %s' % (
+            method, type(cause).__name__, cause)
         exception.SoraException.__init__(
             self, 'Scheduler policy %r failed: %s. Nothing was claimed; fix '
             'the policy or choose another one in [scheduler] driver.'
