@@ -102,8 +102,16 @@ def hoist_global_options(argv: Sequence[str]) -> list[str]:
     well as ``sora-scheduler --debug select``.
     """
     args = list(argv)
-    start = next((i for i, arg in enumerate(args) if arg in COMMAND_NAMES),
-                 None)
+    start = None
+    index = 0
+    while index < len(args):
+        if args[index] in COMMAND_NAMES:
+            start = index
+            break
+        if GLOBAL_OPTIONS.get(args[index]):
+            # The next word is the option's value, even if it is 'select'.
+            index += 1
+        index += 1
     if start is None:
         return args
 

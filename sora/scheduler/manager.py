@@ -396,7 +396,7 @@ def _claimable(table: HostTable, rows: list[int], request: RequestSpec,
     """Return the names of up to ``count`` rows that could hold a claim.
 
     With few or no filters enabled, the policy may rank hosts that a claim
-    always refuses, such as a drained host without memory; such a host is
+    always rejects, such as a drained host without memory. Such a host is
     no use as an alternate. Only a few rows are checked.
     """
     names: list[str] = []

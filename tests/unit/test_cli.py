@@ -381,3 +381,26 @@ class SelectRequestFlagsTest(CliTestCase):
             self.assert_exit(2, result)
             self.assertIn(message, result.stderr)
             self.assert_no_traceback(result)
+
+
+class HoistGlobalOptionsTest(base.TestCase):
+    """Global options typed after the command move before it."""
+
+    def test_cases(self):
+        cases = [
+            (['select', '--debug'], ['--debug', 'select']),
+            (['select', '--memory-mb', '1', '--config-file', 'a.conf',
+              '--config-dir=d', '-d'],
+             ['--config-file', 'a.conf', '--config-dir=d', '-d', 'select',
+              '--memory-mb', '1']),
+            # A value that is also a command name is not the command.
+            (['--config-file', 'select', 'drivers', '--debug'],
+             ['--config-file', 'select', '--debug', 'drivers']),
+            # Arguments after -- are left alone.
+            (['replay', 'trace.csv', '--', '--debug'],
+             ['replay', 'trace.csv', '--', '--debug']),
+            (['--debug'], ['--debug']),
+        ]
+        for argv, expected in cases:
+            self.assertEqual(expected, scheduler.hoist_global_options(argv),
+                             argv)
