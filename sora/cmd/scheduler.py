@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 import json
+import os
 import sys
 
 from oslo_config import cfg
@@ -38,8 +39,29 @@ def _add_commands(subparsers) -> None:
                              'allowed.')
     select.add_argument('--disk-gb', default='0',
                         help='Disk per instance, in GiB.')
-    select.add_argument('--gpus', default='0',
-                        help='Whole GPU cards per instance.')
+    select.add_argument('--gpus', default=None,
+                        help='Whole GPU cards per instance; 1 when only '
+                             '--gpu-milli is given, otherwise 0.')
+    select.add_argument('--gpu-milli', default=None, metavar='M',
+                        help='Share of one GPU card per instance, in '
+                             'thousandths from 1 to 1000; other instances '
+                             'may share the card. Needs --gpus 1 or no '
+                             '--gpus.')
+    select.add_argument('--gpu-model', action='append', default=[],
+                        metavar='MODEL',
+                        help='Only place on hosts whose cards are of this '
+                             'model; repeat to accept several models.')
+    select.add_argument('--instances', default='1', metavar='N',
+                        help='Number of instances to place, all or none.')
+    select.add_argument('--group', default=None, metavar='NAME',
+                        help='Server group of the instances; the instances '
+                             'already placed in it count for '
+                             '--group-policy.')
+    select.add_argument('--group-policy', default=None,
+                        choices=('affinity', 'anti-affinity'),
+                        help='Place the group on one host (affinity) or on '
+                             'distinct hosts (anti-affinity). Needs '
+                             '--group.')
     select.add_argument('--availability-zone', default=None,
                         help='Only place on hosts of this zone.')
     select.add_argument('--label', action='append', default=[],
@@ -65,6 +87,97 @@ COMMAND = cfg.SubCommandOpt('command', title='Commands',
                             handler=_add_commands)
 
 
+# Options of the whole command that a user may also type after the
+# subcommand; the value says whether the option takes an argument.
+GLOBAL_OPTIONS = {'--debug': False, '-d': False, '--config-file': True,
+                  '--config-dir': True}
+COMMAND_NAMES = ('select', 'drivers', 'replay', 'load-inventory')
+
+
+def hoist_global_options(argv: Sequence[str]) -> list[str]:
+    """Return ``argv`` with the global options moved before the command.
+
+    ``--debug``, ``--config-file`` and ``--config-dir`` typed after the
+    subcommand are moved, so ``sora-scheduler select --debug`` works as
+    well as ``sora-scheduler --debug select``.
+    """
+    args = list(argv)
+    start = None
+    index = 0
+    while index < len(args):
+        if args[index] in COMMAND_NAMES:
+            start = index
+            break
+        if GLOBAL_OPTIONS.get(args[index]):
+            # The next word is the option's value, even if it is 'select'.
+            index += 1
+        index += 1
+    if start is None:
+        return args
+
+    moved: list[str] = []
+    kept: list[str] = []
+    tail = args[start + 1:]
+    index = 0
+    while index < len(tail):
+        arg = tail[index]
+        if arg == '--':
+            kept.extend(tail[index:])
+            break
+        name = arg.split('=', 1)[0]
+        takes_value = GLOBAL_OPTIONS.get(name)
+        if takes_value is None:
+            kept.append(arg)
+        elif takes_value and '=' not in arg and index + 1 < len(tail):
+            moved.extend(tail[index:index + 2])
+            index += 1
+        else:
+            moved.append(arg)
+        index += 1
+    return args[:start] + moved + [args[start]] + kept
+
+
+def check_config_dirs(conf: cfg.ConfigOpts) -> None:
+    """Raise InvalidArgument when ``--config-dir`` names a file.
+
+    oslo.config silently reads nothing from such a path.
+    """
+    dirs = conf.config_dir or []
+    if isinstance(dirs, str):
+        dirs = [dirs]
+    for path in dirs:
+        if os.path.exists(path) and not os.path.isdir(path):
+            raise exception.InvalidArgument(
+                '--config-dir', path,
+                'it is not a directory; give the folder that holds the '
+                '*.conf files, or pass a file with --config-file')
+
+
+def _undecodable_file(args: Sequence[str]) -> str:
+    """Return the configuration file that is not UTF-8, or a placeholder.
+
+    oslo.config does not say which file it failed to decode.
+    """
+    paths = list(cfg.find_config_files('sora', 'sora-scheduler'))
+    for index, arg in enumerate(args[:-1]):
+        if arg == '--config-file':
+            paths.append(args[index + 1])
+        elif arg == '--config-dir' and os.path.isdir(args[index + 1]):
+            folder = args[index + 1]
+            paths.extend(os.path.join(folder, name)
+                         for name in sorted(os.listdir(folder))
+                         if name.endswith('.conf'))
+    for path in paths:
+        try:
+            with open(path, encoding='utf-8') as stream:
+                stream.read()
+        except UnicodeDecodeError:
+            return path
+        except OSError:
+            continue
+    return '(unknown)'
+
+
 def parse_labels(pairs: Sequence[str]) -> dict[str, str]:
     """Return ``--label KEY=VALUE`` arguments as a mapping."""
     labels = {}
@@ -77,12 +190,39 @@ def parse_labels(pairs: Sequence[str]) -> dict[str, str]:
     return labels
 
 
+def build_request(args: object) -> RequestSpec:
+    """Return the RequestSpec that the ``select`` arguments describe."""
+    gpus = args.gpus  # type: ignore[attr-defined]
+    gpu_milli = args.gpu_milli  # type: ignore[attr-defined]
+    if gpus is None:
+        gpus = '0' if gpu_milli is None else '1'
+    elif gpu_milli is not None and gpus.strip() == '0':
+        raise exception.InvalidArgument(
+            '--gpu-milli', gpu_milli,
+            'a share of a card needs --gpus 1, or leave out --gpus')
+    instances = args.instances  # type: ignore[attr-defined]
+    try:
+        count = int(instances)
+    except ValueError:
+        raise exception.InvalidArgument(
+            '--instances', instances,
+            'expected a whole number of 1 or more') from None
+
+    return RequestSpec.build(
+        memory_mb=args.memory_mb,  # type: ignore[attr-defined]
+        vcpus=args.vcpus,  # type: ignore[attr-defined]
+        disk_gb=args.disk_gb,  # type: ignore[attr-defined]
+        gpus=gpus, gpu_milli=gpu_milli, num_instances=count,
+        gpu_models=args.gpu_model,  # type: ignore[attr-defined]
+        availability_zone=args.availability_zone,  # type: ignore
+        required_labels=parse_labels(args.label),  # type: ignore
+        group=args.group,  # type: ignore[attr-defined]
+        group_policy=args.group_policy)  # type: ignore[attr-defined]
+
+
 def select_command(conf: cfg.ConfigOpts) -> int:
     args = conf.command
-    request = RequestSpec.build(memory_mb=args.memory_mb, vcpus=args.vcpus,
-                                disk_gb=args.disk_gb, gpus=args.gpus,
-                                availability_zone=args.availability_zone,
-                                required_labels=parse_labels(args.label))
+    request = build_request(args)
     manager = SchedulerManager(conf)
     try:
         selections = manager.select_destinations(request)
@@ -130,11 +270,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     conf.set_default('use_stderr', True)
     sora_conf.register_opts(conf)
     conf.register_cli_opt(COMMAND)
+    args = hoist_global_options(sys.argv[1:] if argv is None else argv)
     try:
-        conf(list(sys.argv[1:] if argv is None else argv), project='sora',
-             prog='sora-scheduler')
-    except cfg.Error as error:
+        conf(args, project='sora', prog='sora-scheduler')
+        check_config_dirs(conf)
+    except (cfg.Error, exception.SoraException) as error:
         print('sora-scheduler: error: %s' % error, file=sys.stderr)
+        return EXIT_USAGE
+    except UnicodeDecodeError as error:
+        print('sora-scheduler: error: configuration file %s is not UTF-8 '
+              'text (%s); save it as UTF-8' % (_undecodable_file(args), error),
+              file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as error:
+        print('sora-scheduler: error: cannot read configuration file %s: '
+              '%s; give --config-file a readable file'
+              % (error.filename, error.strerror or error), file=sys.stderr)
         return EXIT_USAGE
     except SystemExit as error:
         # argparse exits with 2 on a usage error and with 0 after --help.
@@ -152,12 +303,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
     try:
-        return conf.command.func(conf)
+        status = conf.command.func(conf)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader of stdout, such as head, exited before the output
+        # ended; that is not an error of the command.
+        _silence_stdout()
+        return EXIT_PLACED
     except exception.SoraException as error:
         if conf.debug:
             LOG.exception('sora-scheduler failed')
         print('sora-scheduler: error: %s' % error, file=sys.stderr)
         return EXIT_USAGE
+    except Exception as error:
+        if conf.debug:
+            LOG.exception('sora-scheduler failed')
+        print('sora-scheduler: internal error: %s: %s'
+              % (type(error).__name__, error), file=sys.stderr)
+        if not conf.debug:
+            print('run with --debug for the traceback', file=sys.stderr)
+        return EXIT_USAGE
+    return status
+
+
+def _silence_stdout() -> None:
+    """Point stdout at devnull so the exit flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 if __name__ == '__main__':

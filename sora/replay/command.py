@@ -6,6 +6,8 @@ import argparse
 import contextlib
 import json
 import logging as std_logging
+import math
+import os
 import sys
 
 from oslo_config import cfg
@@ -135,9 +137,11 @@ def run(conf: cfg.ConfigOpts) -> int:
             'finds no host; leave --retry out')
     if args.plot:
         plot.require_matplotlib()
+        _check_writable(args.plot)
 
-    if args.compare:
-        names = policies.parse_policy_list(args.compare)
+    optional: set[str] = set()
+    if args.compare is not None:
+        names, optional = policies.parse_policy_selection(args.compare)
     else:
         names = [args.driver or conf.scheduler.driver]
     seed = args.seed
@@ -149,8 +153,8 @@ def run(conf: cfg.ConfigOpts) -> int:
                                     args.skip_invalid)
     with _quiet_decisions(conf):
         if args.protocol:
-            return _run_protocol(conf, args, trace, names, seed)
-        return _run_trace(conf, args, trace, names, seed)
+            return _run_protocol(conf, args, trace, names, optional, seed)
+        return _run_trace(conf, args, trace, names, optional, seed)
 
 
 @contextlib.contextmanager
@@ -168,6 +172,51 @@ def _quiet_decisions(conf: cfg.ConfigOpts):
         logger.setLevel(level)
 
 
+def _check_writable(path: str) -> None:
+    """Raise InvalidArgument unless the folder of ``path`` is writable.
+
+    This runs before the replay, which may take minutes, so that a typo in
+    --plot does not waste them.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise exception.InvalidArgument(
+            '--plot', path, 'the folder %s does not exist; create it or '
+            'choose another path' % folder)
+    if not os.access(folder, os.W_OK):
+        raise exception.InvalidArgument(
+            '--plot', path, 'the folder %s is not writable; choose another '
+            'path' % folder)
+    if os.path.isdir(path):
+        raise exception.InvalidArgument(
+            '--plot', path, 'it is a folder; give a file name such as '
+            'allocation.png')
+
+
+def plural(count: int, noun: str) -> str:
+    """Return ``count`` and ``noun``, with an s unless the count is 1."""
+    return '%d %s%s' % (count, noun, '' if count == 1 else 's')
+
+
+def finite_json(value: object) -> object:
+    """Return ``value`` with every NaN or infinite number made None.
+
+    Strict JSON has no NaN or Infinity, so the output stays readable by
+    every parser.
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: finite_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite_json(item) for item in value]
+    return value
+
+
+def _print_json(data: dict) -> None:
+    print(json.dumps(finite_json(data), indent=2, allow_nan=False))
+
+
 def _progress(label: str, total: int):
     return progress.ProgressBar.for_stream(sys.stderr, label, total)
 
@@ -175,7 +224,8 @@ def _progress(label: str, total: int):
 def _skipped_note(trace) -> list[str]:
     if not trace.skipped:
         return []
-    lines = ['Skipped %d invalid trace lines:' % len(trace.skipped)]
+    lines = ['Skipped %s:' % plural(len(trace.skipped),
+                                    'invalid trace line')]
     lines += ['  ' + message for message in trace.skipped[:SHOWN_SKIPPED]]
     if len(trace.skipped) > SHOWN_SKIPPED:
         lines.append('  ... and %d more'
@@ -183,10 +233,14 @@ def _skipped_note(trace) -> list[str]:
     return lines
 
 
-def _run_trace(conf, args, trace, names, seed) -> int:
+def _warn(message: str) -> None:
+    print('sora-scheduler: warning: %s' % message, file=sys.stderr)
+
+
+def _run_trace(conf, args, trace, names, optional, seed) -> int:
     # Every manager is built before the first replay, so that a misspelt
     # policy is reported at once.
-    managers = [policies.build_manager(conf, name, seed) for name in names]
+    managers = policies.build_managers(conf, names, optional, seed, _warn)
     shapes = metrics.typical_shapes(trace.workloads)
     events = sum(1 + (w.departure is not None) for w in trace.workloads)
     results = []
@@ -201,18 +255,18 @@ def _run_trace(conf, args, trace, names, seed) -> int:
     summaries = [report.summarize(result) for result in results]
     hosts = len(managers[0].store.hosts) if managers else 0
     if args.json:
-        print(json.dumps({
+        _print_json({
             'trace': trace.path, 'format': trace.format,
             'workloads': len(trace.workloads),
             'skipped_lines': len(trace.skipped),
             'skipped': trace.skipped[:SHOWN_SKIPPED],
             'hosts': hosts, 'seed': seed, 'retries': args.retry,
-            'policies': summaries}, indent=2))
+            'policies': summaries})
     else:
-        print('Replayed %s (%s format, %d workloads) on %d hosts, seed %d, '
-              'retries %d.' % (trace.path, trace.format,
-                               len(trace.workloads), hosts, seed,
-                               args.retry))
+        print('Replayed %s (%s format, %s) on %s, seed %d, retries %d.'
+              % (trace.path, trace.format,
+                 plural(len(trace.workloads), 'workload'),
+                 plural(hosts, 'host'), seed, args.retry))
         for line in _skipped_note(trace):
             print(line)
         print()
@@ -222,12 +276,12 @@ def _run_trace(conf, args, trace, names, seed) -> int:
     return 0
 
 
-def _run_protocol(conf, args, trace, names, seed) -> int:
+def _run_protocol(conf, args, trace, names, optional, seed) -> int:
     seeds = args.seeds or [seed]
     # Build the first manager of every policy up front, so that a misspelt
     # policy is reported before any replay.
-    for name in names:
-        policies.build_manager(conf, name, seeds[0])
+    names = [manager.driver_name for manager in policies.build_managers(
+        conf, names, optional, seeds[0], _warn)]
 
     def make_manager(policy: str, run_seed: int):
         return policies.build_manager(conf, policy, run_seed)
@@ -240,18 +294,20 @@ def _run_protocol(conf, args, trace, names, seed) -> int:
                 for name in names]
     summaries = [protocol.summarize(runs) for runs in all_runs]
     if args.json:
-        print(json.dumps({
+        _print_json({
             'protocol': inflation.NAME, 'trace': trace.path,
             'format': trace.format, 'pods': len(trace.workloads),
             'skipped_lines': len(trace.skipped),
             'skipped': trace.skipped[:SHOWN_SKIPPED],
             'target_factor': target, 'seeds': seeds,
-            'policies': summaries}, indent=2))
+            'policies': summaries})
     else:
-        print('Inflation protocol on %s (%d pods), target %.2f x GPU '
-              'capacity, seeds %s.' % (trace.path, len(trace.workloads),
-                                       target,
-                                       ', '.join(map(str, seeds))))
+        print('Inflation protocol on %s (%s), target %.2f x GPU '
+              'capacity, %s %s.' % (trace.path,
+                                    plural(len(trace.workloads), 'pod'),
+                                    target,
+                                    'seed' if len(seeds) == 1 else 'seeds',
+                                    ', '.join(map(str, seeds))))
         for line in _skipped_note(trace):
             print(line)
         print()

@@ -9,8 +9,14 @@ from sora.scheduler.request import RequestSpec
 from sora.scheduler import units
 
 
+# The latest time a trace may give, in seconds: 10**12 s is about 31,700
+# years. A bound keeps sums of durations, such as the time-weighted mean
+# allocation, from overflowing to infinity.
+MAX_TIME = 1e12
+
+
 def parse_time(field: str, value: str) -> float:
-    """Return a time in seconds: a finite number of 0 or more."""
+    """Return a time in seconds, from 0 to MAX_TIME."""
     try:
         seconds = float(value)
     except ValueError:
@@ -20,6 +26,9 @@ def parse_time(field: str, value: str) -> float:
         raise units.FieldError(field, value, 'expected a finite number')
     if seconds < 0:
         raise units.FieldError(field, value, 'must not be negative')
+    if seconds > MAX_TIME:
+        raise units.FieldError(field, value, 'expected at most %g seconds '
+                               'from the start of the trace' % MAX_TIME)
     return seconds
 
 

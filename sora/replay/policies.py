@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import copy
 
 from oslo_config import cfg
@@ -30,17 +31,59 @@ def parse_policy_list(text: str,
     once. Unknown names are reported when their manager is built, with
     the installed names and the closest match.
     """
+    return parse_policy_selection(text, source)[0]
+
+
+def parse_policy_selection(text: str,
+                           source: plugins.PluginSource | None = None
+                           ) -> tuple[list[str], set[str]]:
+    """Return the policies of a comma-separated list and the optional ones.
+
+    The optional names are those that only ``all`` brought in. A replay
+    skips such a policy when it fails to load, but stops on a policy that
+    the list names.
+    """
     names: list[str] = []
+    named: set[str] = set()
     for name in (part.strip() for part in text.split(',')):
         if not name:
             continue
-        expanded = installed_policies(source) if name == ALL else [name]
+        if name == ALL:
+            expanded = installed_policies(source)
+        else:
+            expanded = [name]
+            named.add(name)
         names.extend(n for n in expanded if n not in names)
     if not names:
-        raise exception.ConfigError(
-            'replay', 'compare', text, 'expected a comma-separated list of '
-            'policy names, or %s' % ALL)
-    return names
+        raise exception.InvalidArgument(
+            '--compare', text, 'expected a comma-separated list of policy '
+            'names, such as memory,binpack, or %s' % ALL)
+    return names, set(names) - named
+
+
+def build_managers(conf: cfg.ConfigOpts, names: list[str],
+                   optional: set[str], seed: int | None,
+                   warn: Callable[[str], None]
+                   ) -> list[SchedulerManager]:
+    """Build one manager per policy, skipping optional ones that fail.
+
+    ``warn`` receives one line per skipped policy, naming it and its
+    error. A policy that is not optional raises its error.
+    """
+    managers = []
+    for name in names:
+        try:
+            managers.append(build_manager(conf, name, seed))
+        except exception.PluginLoadFailed as error:
+            if name not in optional:
+                raise
+            warn('skipped policy %s, which failed to load: %s'
+                 % (name, error))
+    if not managers:
+        raise exception.InvalidArgument(
+            '--compare', ','.join(names), 'no policy could be loaded; fix '
+            'or uninstall the broken packages, or name working policies')
+    return managers
 
 
 def options_for(conf: cfg.ConfigOpts, driver: str,

@@ -4,15 +4,16 @@ The header names these nine columns, in any order::
 
     arrival,departure,memory_mb,vcpus,disk_gb,gpus,gpu_milli,gpu_models,name
 
-* ``arrival``: seconds from the start of the trace, 0 or more; fractions
-  are allowed.
+* ``arrival``: seconds from the start of the trace, from 0 to 10**12
+  (about 31,700 years); fractions are allowed.
 * ``departure``: seconds from the start of the trace, not before
   ``arrival``; empty means the workload never departs.
 * ``memory_mb`` (MiB), ``disk_gb`` (GiB), ``gpus`` (whole cards): whole
   numbers of 0 or more.
 * ``vcpus``: CPUs, with up to three decimal places (``0.5`` is half a CPU).
 * ``gpu_milli``: with ``gpus = 1``, the share of one card in thousandths,
-  from 1 to 1000; empty means whole cards.
+  from 1 to 1000; empty means whole cards. With ``gpus = 0`` only empty,
+  0 and 1000 are accepted, because a share of no card means nothing.
 * ``gpu_models``: acceptable GPU models separated by ``|``; empty means any.
 * ``name``: the workload's name; empty means ``line-N``, N being the line.
 
@@ -57,6 +58,10 @@ def parse_row(values: Mapping[str, str], position: int,
     gpus = units.parse_count('gpus', values['gpus'])
     gpu_milli = (units.parse_count('gpu_milli', values['gpu_milli'])
                  if values['gpu_milli'] else 1000)
+    if not gpus and gpu_milli not in (0, 1000):
+        raise units.FieldError('gpu_milli', values['gpu_milli'],
+                               'a share of a card needs gpus=1; set gpus '
+                               'to 1 or leave gpu_milli empty')
 
     request = fields.build_request(
         name,

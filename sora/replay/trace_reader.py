@@ -45,7 +45,9 @@ def read_trace(path: str, trace_format: str = AUTO,
             path, None, 'format', trace_format, 'expected one of %s'
             % ', '.join([AUTO] + sorted(FORMATS)))
     try:
-        with open(path, newline='', encoding='utf-8') as stream:
+        # utf-8-sig also reads a file that starts with a byte order mark,
+        # as spreadsheet programs write.
+        with open(path, newline='', encoding='utf-8-sig') as stream:
             return _read(path, stream, trace_format, skip_invalid)
     except OSError as error:
         raise exception.InvalidTrace(

@@ -17,7 +17,9 @@ from sora.filters.base import FilterContext
 from sora.inventory import loader as inventory_loader
 from sora.inventory import merge as inventory_merge
 from sora import plugins
+from sora.scheduler import fit
 from sora.scheduler.host import Host
+from sora.scheduler.host_table import HostTable
 from sora.scheduler import pipeline as pipeline_mod
 from sora.scheduler.request import RequestSpec
 from sora.scheduler.selection import Claim
@@ -297,7 +299,8 @@ class SchedulerManager:
         limit = max(settings.max_attempts, settings.host_subset_size)
         ranked = pipeline.rank(table, rows, request, limit, self._rng)
         chosen = ranked.pop(subset_pick(len(ranked), settings, self._rng))
-        names = [table.names[row] for row in [chosen] + ranked]
+        order = [chosen] + ranked
+        names = [table.names[row] for row in order]
 
         # The store checks the fit again as it records the claim. The
         # in-process store cannot disagree with the filters, but a shared
@@ -312,8 +315,8 @@ class SchedulerManager:
                 LOG.debug('Claim on %s failed for request %s: %s', name,
                           request.request_id, failure.reason)
                 continue
-            alternates = tuple(names[position + 1:position +
-                                     settings.max_attempts])
+            alternates = _claimable(table, order[position + 1:], request,
+                                    settings.max_attempts - 1)
             if LOG.isEnabledFor(logging.DEBUG):
                 LOG.debug('Request %s placed on %s by policy %s; '
                           'alternates %s', request.request_id, name,
@@ -378,10 +381,12 @@ def _mutate_hook(manager: SchedulerManager):
             LOG.error('Rejected the new configuration; the scheduler keeps '
                       'policy %s and its hosts: %s', target.driver_name,
                       error)
-        except Exception:  # a broken plugin must not stop the daemon
-            LOG.exception('Rejected the new configuration because a plugin '
-                          'failed; the scheduler keeps policy %s and its '
-                          'hosts', target.driver_name)
+        except Exception as error:  # nothing may stop the daemon here
+            LOG.error('Rejected the new configuration: %s: %s; the '
+                      'scheduler keeps policy %s and its hosts',
+                      type(error).__name__, error, target.driver_name)
+            LOG.debug('Traceback of the rejected configuration',
+                      exc_info=True)
 
     return hook
 
@@ -396,6 +401,23 @@ def _selection_rng(seed: int | None) -> np.random.Generator:
     if seed is None:
         return np.random.default_rng()
     return np.random.default_rng([seed, 1])
+
+
+def _claimable(table: HostTable, rows: list[int], request: RequestSpec,
+               count: int) -> tuple[str, ...]:
+    """Return the names of up to ``count`` rows that could hold a claim.
+
+    With few or no filters enabled, the policy may rank hosts that a claim
+    always rejects, such as a drained host without memory. Such a host is
+    no use as an alternate. Only a few rows are checked.
+    """
+    names: list[str] = []
+    for row in rows:
+        if len(names) >= count:
+            break
+        if fit.shortfall(table, row, request) is None:
+            names.append(table.names[row])
+    return tuple(names)
 
 
 def subset_pick(count: int, settings: pipeline_mod.Settings,

@@ -30,6 +30,22 @@ from sora.scheduler.request import RequestSpec
 LOG = logging.getLogger(__name__)
 
 
+class PolicyFailed(exception.PolicyError):
+    """A scheduling policy raised an exception while ranking hosts."""
+
+    def __init__(self, policy: str, method: str,
+                 cause: BaseException) -> None:
+        self.policy = policy
+        self.method = method
+        self.cause = cause
+        self.problem = '%s raised %s: %s' % (
+            method, type(cause).__name__, cause)
+        exception.SoraException.__init__(
+            self, 'Scheduler policy %r failed: %s. Nothing was claimed; fix '
+            'the policy or choose another one in [scheduler] driver.'
+            % (policy, self.problem))
+
+
 @dataclasses.dataclass(frozen=True)
 class Settings:
     """The scheduler options one decision uses, read once per pipeline."""
@@ -59,6 +75,24 @@ def _register_plugin_opts(conf: cfg.ConfigOpts, plugin: type) -> None:
     sora_conf.register_plugin_opts(conf, plugin)
 
 
+def _check_listed(conf: cfg.ConfigOpts, source: plugins.PluginSource,
+                  option: str) -> list[str]:
+    """Return the names of ``[filter_scheduler] option``, all installed.
+
+    Raise one PluginNotFound naming every unknown name. Nothing is
+    imported, so a policy that does not use the list can check it too.
+    """
+    names = conf.filter_scheduler[option]
+    installed = source.names()
+    unknown = [n for n in names if n not in installed]
+    if unknown:
+        raise exception.PluginNotFound(
+            'filter_scheduler', option, ', '.join(unknown), source.namespace,
+            installed,
+            sora_conf.option_files(conf, 'filter_scheduler', option))
+    return list(names)
+
+
 def _load_listed(conf: cfg.ConfigOpts, source: plugins.PluginSource,
                  option: str) -> list:
     """Build, in order, the plugins named by ``[filter_scheduler] option``.
@@ -66,14 +100,8 @@ def _load_listed(conf: cfg.ConfigOpts, source: plugins.PluginSource,
     Every unknown name is reported in one PluginNotFound, before anything
     is imported.
     """
-    names = conf.filter_scheduler[option]
+    names = _check_listed(conf, source, option)
     files = sora_conf.option_files(conf, 'filter_scheduler', option)
-    installed = source.names()
-    unknown = [n for n in names if n not in installed]
-    if unknown:
-        raise exception.PluginNotFound(
-            'filter_scheduler', option, ', '.join(unknown), source.namespace,
-            installed, files)
     built = []
     for name in names:
         info = source.load(name, 'filter_scheduler', option, files)
@@ -122,6 +150,11 @@ class Pipeline:
                                     'weighers')
             driver = info.plugin(conf, weighers=weighers)
         else:
+            # The names are checked even when this policy ignores them, so
+            # that a misspelt weigher fails now and not after a reload that
+            # switches to the weighted policy.
+            _check_listed(conf, sources[plugins.WEIGHER_NAMESPACE],
+                          'weighers')
             driver = info.plugin(conf)
         if not isinstance(driver, driver_base.SchedulerDriver):
             raise exception.PluginLoadFailed(
@@ -177,12 +210,28 @@ class Pipeline:
         returns something other than candidate hosts or finite scores.
         """
         if self._custom_rank:
-            ranked = self.driver.rank_hosts(table, rows, request, limit)
+            ranked = self._call_policy('rank_hosts', table, rows, request,
+                                       limit)
             return self._check_ranked(table, rows, ranked, limit)
-        scores = self.driver.score_hosts(table, rows, request)
+        scores = self._call_policy('score_hosts', table, rows, request)
         array = self._check_scores(scores, len(rows))
         tie_rng = rng if self.settings.shuffle_ties else None
         return ranking.take_best(array, rows, limit, tie_rng)
+
+    def _call_policy(self, method: str, *args: object) -> object:
+        """Call a ranking method of the policy; wrap what it raises.
+
+        The default ``score_hosts`` calls ``score_host`` per host, so an
+        error there is reported the same way.
+        """
+        try:
+            return getattr(self.driver, method)(*args)
+        except exception.SoraException:
+            raise
+        except Exception as error:
+            LOG.debug('Policy %s failed in %s', self.driver_name, method,
+                      exc_info=True)
+            raise PolicyFailed(self.driver_name, method, error) from error
 
     def _check_scores(self, scores: object, count: int) -> np.ndarray:
         """Return the scores as a new float array, or raise PolicyError."""

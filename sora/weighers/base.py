@@ -16,6 +16,7 @@ of the host table (``weigh_hosts``). It keeps no state between decisions.
 from __future__ import annotations
 
 from collections.abc import Sequence
+import math
 
 import numpy as np
 from oslo_config import cfg
@@ -55,13 +56,24 @@ class BaseWeigher:
     def multiplier(self) -> float:
         """Return ``[filter_scheduler] <name>_weight_multiplier``.
 
-        A weigher whose option is not registered gets 1.0.
+        A weigher whose option is not registered gets 1.0. Raise
+        ConfigError when the value is NaN or infinite.
         """
+        option = self.name + '_weight_multiplier'
         try:
-            return float(self.conf.filter_scheduler[
-                self.name + '_weight_multiplier'])
+            value = float(self.conf.filter_scheduler[option])
         except cfg.NoSuchOptError:
             return 1.0
+        if not math.isfinite(value):
+            # Imported here: sora.conf builds on the weighers' options.
+            from sora import conf as sora_conf
+            raise exception.ConfigError(
+                'filter_scheduler', option, value,
+                'a multiplier must be a finite number, such as 1.0 to '
+                'spread or -1.0 to stack',
+                sora_conf.option_files(self.conf, 'filter_scheduler',
+                                       option))
+        return value
 
     def weigh_host(self, host: HostState, request: RequestSpec) -> float:
         """Return one host's raw weight; higher is preferred."""

@@ -1,10 +1,14 @@
 """Tests of the sora-scheduler command, run as a real subprocess."""
 
+import io
 import json
 import os
+import subprocess
+from unittest import mock
 
 import fixtures
 
+from sora.cmd import scheduler
 from tests import base
 from tests import cli
 
@@ -229,3 +233,174 @@ class DriversCommandTest(CliTestCase):
         result = self.run_cli('drivers', config=config)
         self.assert_exit(0, result)
         self.assertIn('memory', result.stdout)
+
+
+class CommandLineRobustnessTest(CliTestCase):
+    """Bad files and arguments get one line and exit 2, never a traceback."""
+
+    def assert_one_line_error(self, result, *fragments):
+        self.assert_exit(2, result)
+        self.assert_no_traceback(result)
+        lines = result.stderr.splitlines()
+        self.assertEqual(1, len(lines), result.stderr)
+        for fragment in fragments:
+            self.assertIn(fragment, lines[0])
+
+    def test_config_file_is_a_directory(self):
+        result = self.run_cli('select', config=self.folder)
+        self.assert_one_line_error(result, self.folder, 'Is a directory')
+
+    def test_config_file_not_utf8(self):
+        path = os.path.join(self.folder, 'latin1.conf')
+        with open(path, 'wb') as stream:
+            stream.write('[scheduler]\n# r\xe9sum\xe9\n'.encode('latin-1'))
+        result = self.run_cli('select', config=path)
+        self.assert_one_line_error(result, path, 'not UTF-8')
+
+    def test_config_dir_is_a_file(self):
+        result = self.run_cli('--config-dir', self.config, 'select')
+        self.assert_one_line_error(result, self.config, 'is not a directory')
+
+    def test_global_options_after_the_command(self):
+        typo = self.write('typo.conf', '[scheduler]\ndriver = memroy\n')
+        result = self.run_cli('select', '--debug')
+        self.assert_exit(0, result)
+        self.assertIn('DEBUG', result.stderr)
+
+        result = self.run_cli('select', '--config-file', typo,
+                              '--memory-mb', '1')
+        self.assert_exit(2, result)
+        self.assertIn('memroy', result.stderr)
+
+        folder = os.path.join(self.folder, 'conf.d')
+        os.mkdir(folder)
+        with open(os.path.join(folder, 'a.conf'), 'w') as stream:
+            stream.write('[scheduler]\ndriver = memroy\n')
+        result = self.run_cli('select', '--config-dir=%s' % folder)
+        self.assert_exit(2, result)
+        self.assertIn('memroy', result.stderr)
+
+    def test_drivers_piped_to_a_closed_reader(self):
+        # A reader that closes the pipe at once, as head -c 1 does.
+        for _attempt in range(3):
+            process = subprocess.Popen(
+                cli.command() + ['--config-file', self.config, 'drivers'],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            process.stdout.close()
+            stderr = process.stderr.read().decode()
+            process.stderr.close()
+            self.assertEqual(0, process.wait(timeout=120), stderr)
+            self.assertNotIn('Traceback', stderr)
+            self.assertNotIn('BrokenPipe', stderr)
+
+
+class InternalErrorTest(CliTestCase):
+    """An unexpected exception is one line and exit 2, not 1."""
+
+    def run_failing(self, *args):
+        # NOTE: no real command fails this way on purpose, so the command
+        # is replaced by one that raises; main() itself runs unchanged.
+        def broken(conf):
+            raise AttributeError("'NoneType' object has no attribute 'rows'")
+
+        stderr = io.StringIO()
+        with mock.patch.object(scheduler, 'drivers_command', broken), \
+                mock.patch('sys.stderr', stderr):
+            code = scheduler.main(['--config-file', self.config] +
+                                  list(args) + ['drivers'])
+        return code, stderr.getvalue()
+
+    def test_one_line_and_a_hint(self):
+        code, stderr = self.run_failing()
+        self.assertEqual(2, code)
+        self.assertEqual(
+            ["sora-scheduler: internal error: AttributeError: 'NoneType' "
+             "object has no attribute 'rows'",
+             'run with --debug for the traceback'], stderr.splitlines())
+
+    def test_debug_shows_traceback(self):
+        code, stderr = self.run_failing('--debug')
+        self.assertEqual(2, code)
+        self.assertIn('Traceback', stderr)
+        self.assertIn('sora-scheduler: internal error: AttributeError',
+                      stderr)
+
+
+class SelectRequestFlagsTest(CliTestCase):
+    """The select flags reach the request; placed on the sample hosts."""
+
+    def select_json(self, *args):
+        result = self.run_cli('select', '--format', 'json', *args)
+        self.assert_exit(0, result)
+        return json.loads(result.stdout)['selections']
+
+    def test_instances(self):
+        selections = self.select_json('--instances', '3', '--memory-mb',
+                                      '1024')
+        self.assertEqual(3, len(selections))
+
+    def test_gpu_share_and_model(self):
+        # Only gpu-02 has T4 cards; half a card implies --gpus 1.
+        selection, = self.select_json('--gpu-milli', '500', '--gpu-model',
+                                      'T4')
+        self.assertEqual('gpu-02', selection['host'])
+        self.assertEqual(1, len(selection['gpu_cards']))
+
+    def test_gpu_model_repeatable(self):
+        selection, = self.select_json('--gpus', '1', '--gpu-model', 'H100',
+                                      '--gpu-model', 'A100')
+        self.assertEqual('gpu-01', selection['host'])
+
+    def test_unknown_gpu_model(self):
+        result = self.run_cli('select', '--gpus', '1', '--gpu-model', 'H100')
+        self.assert_exit(1, result)
+        self.assertIn('GPU model not in H100', result.stderr)
+
+    def test_group_policies(self):
+        # These requests take no memory, so the memory policy keeps
+        # choosing gpu-01 unless anti-affinity asks for distinct hosts.
+        together = self.select_json('--instances', '2', '--group', 'g',
+                                    '--group-policy', 'affinity')
+        self.assertEqual(['gpu-01', 'gpu-01'],
+                         [s['host'] for s in together])
+        apart = self.select_json('--instances', '3', '--group', 'g',
+                                 '--group-policy', 'anti-affinity')
+        self.assertEqual(3, len({s['host'] for s in apart}))
+
+    def test_invalid_flags(self):
+        cases = [
+            (('--instances', 'x'), "Invalid value 'x' for --instances"),
+            (('--instances', '0'), 'num_instances=0'),
+            (('--gpus', '0', '--gpu-milli', '500'),
+             'a share of a card needs --gpus 1'),
+            (('--gpus', '2', '--gpu-milli', '500'), 'gpu_milli=500'),
+            (('--group-policy', 'affinity'), 'needs a group name'),
+        ]
+        for args, message in cases:
+            result = self.run_cli('select', *args)
+            self.assert_exit(2, result)
+            self.assertIn(message, result.stderr)
+            self.assert_no_traceback(result)
+
+
+class HoistGlobalOptionsTest(base.TestCase):
+    """Global options typed after the command move before it."""
+
+    def test_cases(self):
+        cases = [
+            (['select', '--debug'], ['--debug', 'select']),
+            (['select', '--memory-mb', '1', '--config-file', 'a.conf',
+              '--config-dir=d', '-d'],
+             ['--config-file', 'a.conf', '--config-dir=d', '-d', 'select',
+              '--memory-mb', '1']),
+            # A value that is also a command name is not the command.
+            (['--config-file', 'select', 'drivers', '--debug'],
+             ['--config-file', 'select', '--debug', 'drivers']),
+            # Arguments after -- are left alone.
+            (['replay', 'trace.csv', '--', '--debug'],
+             ['replay', 'trace.csv', '--', '--debug']),
+            (['--debug'], ['--debug']),
+        ]
+        for argv, expected in cases:
+            self.assertEqual(expected, scheduler.hoist_global_options(argv),
+                             argv)

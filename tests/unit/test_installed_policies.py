@@ -135,6 +135,37 @@ class PolicyPackageTest(InstalledPolicyTestCase):
         self.assertEqual(0, result.returncode, result.stderr)
         self.assertIn('host: gpu-01', result.stdout)
 
+    def write_trace(self):
+        path = os.path.join(self.folder, 'trace.csv')
+        with open(path, 'w', encoding='utf-8') as stream:
+            stream.write('arrival,departure,memory_mb,vcpus,disk_gb,gpus,'
+                         'gpu_milli,gpu_models,name\n0,10,2048,1,0,0,,,a\n')
+        return path
+
+    def test_compare_all_skips_broken_policy(self):
+        result = self.run_cli(['replay', self.write_trace(), '--compare',
+                               'all', '--json'])
+
+        self.assertEqual(0, result.returncode, result.stderr)
+        replayed = [s['policy'] for s in json.loads(result.stdout)['policies']]
+        self.assertIn('smallest', replayed)
+        self.assertIn('memory', replayed)
+        self.assertNotIn('broken', replayed)
+        self.assertIn("sora-scheduler: warning: skipped policy broken, "
+                      "which failed to load: Failed to load plugin 'broken'",
+                      result.stderr)
+        self.assertIn("No module named 'sora_no_such_dependency'",
+                      result.stderr)
+
+    def test_compare_named_broken_policy_fails(self):
+        result = self.run_cli(['replay', self.write_trace(), '--compare',
+                               'all,broken'])
+
+        self.assertEqual(2, result.returncode, result.stderr)
+        self.assertEqual('', result.stdout)
+        self.assertIn("Failed to load plugin 'broken'", result.stderr)
+        self.assertNotIn('Traceback', result.stderr)
+
 
 class ConflictingPolicyTest(InstalledPolicyTestCase):
     """A package that declares a policy name that sora already uses."""

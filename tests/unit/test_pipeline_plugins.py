@@ -9,6 +9,7 @@ from sora.drivers import base as driver_base
 from sora import exception
 from sora import plugins
 from sora.scheduler.request import RequestSpec
+from sora.weighers import base as weigher_base
 from tests import base
 from tests import placement
 
@@ -60,18 +61,39 @@ class FilterLoadingTest(base.TestCase):
         self.assertIn('Installed: cpu, disk, gpu, num_instances, ram',
                       str(error))
 
-    def test_weighers_not_loaded_for_other_policies(self):
-        # An unknown weigher matters only to a policy that uses weighers.
-        self.flags(group='filter_scheduler', weighers=['bogus'])
-        manager = placement.manager(self, HOSTS, policy='binpack',
-                                    entry_points=True)
+    def test_weighers_not_built_for_other_policies(self):
+        # A policy without weighers never builds them, so a weigher that
+        # fails to build does not stop it.
+        source = placement.test_source(plugins.WEIGHER_NAMESPACE,
+                                       unbuildable=UnbuildableWeigher)
+        self.flags(group='filter_scheduler', weighers=['unbuildable'])
+        manager = placement.manager(
+            self, HOSTS, policy='binpack',
+            sources={plugins.WEIGHER_NAMESPACE: source})
         self.assertEqual('binpack', manager.driver_name)
+
+    def test_unknown_weigher_checked_for_every_policy(self):
+        # A misspelt weigher fails at startup even under a policy that does
+        # not use weighers, instead of after a reload to weighted.
+        self.flags(group='filter_scheduler', weighers=['bogus'])
+        error = self.assertRaises(exception.PluginNotFound,
+                                  placement.manager, self, HOSTS,
+                                  policy='binpack', entry_points=True)
+        self.assertEqual('bogus', error.value)
+        self.assertEqual('weighers', error.option)
 
     def test_default_filters_are_installed(self):
         installed = plugins.PluginSource(plugins.FILTER_NAMESPACE).names()
         self.conf([])
         self.assertEqual(sorted(installed),
                          sorted(self.conf.filter_scheduler.enabled_filters))
+
+
+class UnbuildableWeigher(weigher_base.BaseWeigher):
+    """A weigher that fails as soon as it is built."""
+
+    def __init__(self, conf):
+        raise RuntimeError('this weigher must not be built')
 
 
 class FiltersBeforeAnyPolicyTest(base.TestCase):

@@ -167,3 +167,43 @@ class PolicyOutputTest(base.TestCase):
 
         error = self.assertRaises(TypeError, define)
         self.assertIn('score_host, score_hosts or rank_hosts', str(error))
+
+
+class RaisingScorer(driver_base.SchedulerDriver):
+    """Fail in score_host, which the default score_hosts calls."""
+
+    def score_host(self, host, request):
+        raise RuntimeError('score table missing')
+
+
+class RaisingColumnScorer(driver_base.SchedulerDriver):
+    """Fail in score_hosts."""
+
+    def score_hosts(self, hosts, rows, request):
+        raise KeyError('gpu_model')
+
+
+class RaisingRanker(driver_base.SchedulerDriver):
+    """Fail in rank_hosts."""
+
+    def rank_hosts(self, hosts, rows, request, limit):
+        raise ZeroDivisionError('division by zero')
+
+
+class RaisingPolicyTest(base.TestCase):
+    """A policy that raises is reported by name, and nothing is claimed."""
+
+    _manager = PolicyOutputTest._manager
+    _assert_rejected = PolicyOutputTest._assert_rejected
+
+    def test_score_host_raises(self):
+        self._assert_rejected('raises', RaisingScorer,
+                              'RuntimeError: score table missing')
+
+    def test_score_hosts_raises(self):
+        self._assert_rejected('raises', RaisingColumnScorer,
+                              "score_hosts raised KeyError: 'gpu_model'")
+
+    def test_rank_hosts_raises(self):
+        self._assert_rejected('raises', RaisingRanker,
+                              'rank_hosts raised ZeroDivisionError')

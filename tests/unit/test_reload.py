@@ -299,3 +299,36 @@ class NestedReloadTest(ReloadTestCase):
         self.assertFalse(outer.is_alive())
         self.assertEqual('smallest', manager.driver_name)
         self.assertIn('A newer reload finished first', self.log.output)
+
+
+class OverflowingDriver(MemoryDriver):
+    """The memory policy; building it fails with a plain OverflowError."""
+
+    def __init__(self, conf):
+        super().__init__(conf)
+        raise OverflowError('Python int too large to convert to C long')
+
+
+class UnexpectedErrorReloadTest(ReloadTestCase):
+    """A reload that fails on an error that is not sora's own."""
+
+    def test_error_named_without_traceback(self):
+        test_manager = extension.ExtensionManager.make_test_instance([
+            extension.Extension('memory', None, MemoryDriver, None),
+            extension.Extension('overflowing', None, OverflowingDriver,
+                                None)])
+        sources = {plugins.SCHEDULER_NAMESPACE: plugins.PluginSource(
+            plugins.SCHEDULER_NAMESPACE, test_manager)}
+        manager = self.start('[scheduler]\ndriver = memory\n',
+                             sources=sources)
+
+        self.write_conf('[scheduler]\ndriver = overflowing\n')
+        self.conf.mutate_config_files()
+
+        self.assertEqual('memory', manager.driver_name)
+        self.assertIn('Rejected the new configuration: OverflowError: '
+                      'Python int too large to convert to C long; the '
+                      'scheduler keeps policy memory and its hosts',
+                      self.log.output)
+        self.assertNotIn('plugin failed', self.log.output)
+        self.assertNotIn('Traceback', self.log.output)

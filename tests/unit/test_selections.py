@@ -71,6 +71,23 @@ class AlternatesTest(base.TestCase):
         self.assertEqual({'b', 'c'},
                          {selection.host} | set(selection.alternates))
 
+    def test_alternates_claimable_without_filters(self):
+        # With no filter enabled every host is ranked, including a drained
+        # host with no memory and one too small for the request. Neither
+        # can hold a claim, so neither is chosen or offered as alternate.
+        # A policy that ranks them first leaves fewer alternates, because
+        # only the max_attempts best hosts are ranked.
+        hosts = [placement.host('drained', memory_mb=0),
+                 placement.host('small', memory_mb=1024),
+                 placement.host('b', memory_mb=8192),
+                 placement.host('c', memory_mb=16384)]
+        manager = placement.manager(self, hosts, policy=self.policy,
+                                    enabled_filters=[])
+        selection, = manager.select_destinations(RequestSpec(memory_mb=4096))
+        self.assertIn(selection.host, {'b', 'c'})
+        self.assertLessEqual(set(selection.alternates),
+                             {'b', 'c'} - {selection.host})
+
 
 class ManyInstancesTest(base.TestCase):
 

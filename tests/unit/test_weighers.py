@@ -1,10 +1,12 @@
 """Weighers, their normalisation, and the weighted policy."""
 
+import fixtures
 import numpy as np
 from oslo_config import cfg
 
 from sora import exception
 from sora import plugins
+from sora.scheduler.manager import SchedulerManager
 from sora.scheduler.request import RequestSpec
 from sora.weighers import base as weigher_base
 from sora.weighers.num_instances import NumInstancesWeigher
@@ -209,3 +211,43 @@ class WeightedPolicyTest(base.TestCase):
         np.testing.assert_array_equal(
             first, driver.score_hosts(table, np.array([0, 1]),
                                       RequestSpec()))
+
+
+class MultiplierCheckTest(base.TestCase):
+    """Bad multipliers and weigher names fail when the policy is built."""
+
+    def start(self, text):
+        path = self.useFixture(fixtures.TempDir()).path + '/sora.conf'
+        with open(path, 'w', encoding='utf-8') as stream:
+            stream.write(text)
+        self.conf(['--config-file', path])
+        return path
+
+    def test_non_finite_multiplier_rejected(self):
+        for value in ('nan', 'inf', '-inf'):
+            path = self.start('[scheduler]\ndriver = weighted\n'
+                              '[filter_scheduler]\n'
+                              'ram_weight_multiplier = %s\n' % value)
+
+            error = self.assertRaises(
+                exception.ConfigError, SchedulerManager, self.conf,
+                load_inventory=False)
+
+            self.assertEqual('ram_weight_multiplier', error.option)
+            self.assertEqual([path], error.config_files)
+            self.assertIn('[filter_scheduler] ram_weight_multiplier',
+                          str(error))
+            self.assertIn('finite number', str(error))
+
+    def test_unknown_weigher_under_other_policy(self):
+        path = self.start('[scheduler]\ndriver = memory\n'
+                          '[filter_scheduler]\nweighers = ram,cpuu\n')
+
+        error = self.assertRaises(exception.PluginNotFound,
+                                  SchedulerManager, self.conf,
+                                  load_inventory=False)
+
+        self.assertEqual('weighers', error.option)
+        self.assertEqual('cpuu', error.value)
+        self.assertEqual([path], error.config_files)
+        self.assertEqual('cpu', error.suggestion)

@@ -8,6 +8,7 @@ import sys
 import fixtures
 
 from sora.cmd import scheduler
+from sora.replay import command as replay_command
 from sora.replay import policies
 from sora.replay import progress
 from tests.unit.replay import base
@@ -94,6 +95,43 @@ class ReplayCommandTest(base.ReplayTestCase):
         self.assertEqual(2, status)
         self.assertIn("'randmo'", err)
         self.assertIn("Did you mean 'random'?", err)
+
+    def test_empty_compare_rejected(self):
+        for value in ('', ' , '):
+            status, out, err = self.main(self.trace, '--compare', value)
+
+            self.assertEqual(2, status)
+            self.assertIn("Invalid value %r for --compare" % value, err)
+            self.assertEqual('', out)
+
+    def test_singular_counts(self):
+        self.use_hosts(HOSTS[:1])
+        one = self.write_trace(['0,,1024,1,0,0,,,a', '1,,x,1,0,0,,,bad'],
+                               name='one.csv')
+
+        status, out, err = self.main(one, '--skip-invalid')
+
+        self.assertEqual(0, status, err)
+        self.assertIn('(sora format, 1 workload) on 1 host, seed', out)
+        self.assertIn('Skipped 1 invalid trace line:', out)
+
+    def test_plot_folder_checked_before_replay(self):
+        png = os.path.join(self.tmp, 'missing', 'out.png')
+
+        status, out, err = self.main(self.trace, '--plot', png)
+
+        self.assertEqual(2, status)
+        self.assertIn('does not exist', err)
+        self.assertIn(png, err)
+        self.assertEqual('', out)
+
+    def test_json_has_no_infinity(self):
+        data = {'mean': float('inf'), 'rows': [1.5, float('nan')],
+                'nested': {'low': float('-inf')}}
+
+        self.assertEqual({'mean': None, 'rows': [1.5, None],
+                          'nested': {'low': None}},
+                         replay_command.finite_json(data))
 
     def test_seeds_need_protocol(self):
         status, _out, err = self.main(self.trace, '--seeds', '1-2')

@@ -207,7 +207,8 @@ class ReproducibleTest(base.ReplayTestCase):
         self.use_hosts(hosts)
         rows = []
         for i in range(400):
-            share = (i * 37) % 1000 + 1 if i % 3 else 1000
+            # A share of a card is only valid with one card (odd i).
+            share = (i * 37) % 1000 + 1 if i % 3 and i % 2 else 1000
             rows.append('%d,%d,%d,%d,0,%d,%d,,w%d' % (
                 i, i + 40 + (i * 13) % 90, 3072 * (1 + i % 7), 1 + i % 4,
                 i % 2, share, i))

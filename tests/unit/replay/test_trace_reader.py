@@ -68,6 +68,33 @@ class SoraFormatTest(base.ReplayTestCase):
 
         self.assertEqual('gpu_milli', error.field)
 
+    def test_share_without_cards_rejected(self):
+        error = self.assertRaises(exception.InvalidTrace, self.read,
+                                  ['0,,1,1,0,0,500,,w'])
+
+        self.assertEqual('gpu_milli', error.field)
+        self.assertEqual('500', error.value)
+        self.assertEqual(2, error.line)
+        self.assertIn('needs gpus=1', str(error))
+
+    def test_time_beyond_maximum_rejected(self):
+        for row, field in (('1e308,,1,1,0,0,,,w', 'arrival'),
+                           ('0,1e13,1,1,0,0,,,w', 'departure')):
+            error = self.assertRaises(exception.InvalidTrace, self.read,
+                                      [row])
+
+            self.assertEqual(field, error.field)
+            self.assertIn('at most 1e+12 seconds', str(error))
+
+    def test_byte_order_mark_accepted(self):
+        path = self.write('bom.csv', '\ufeff' + base.SORA_HEADER +
+                          '\n0,,1,1,0,0,,,w\n')
+
+        trace = trace_reader.read_trace(path)
+
+        self.assertEqual('sora', trace.format)
+        self.assertEqual(['w'], [w.name for w in trace.workloads])
+
     def test_wrong_column_count_rejected(self):
         error = self.assertRaises(exception.InvalidTrace, self.read,
                                   ['0,,1,1,0,0,,'])
