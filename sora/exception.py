@@ -15,6 +15,13 @@ class SoraException(Exception):
     """Base class of every error that sora raises on purpose."""
 
 
+class InvalidValue(SoraException):
+    """A single value given to a public constructor is not valid.
+
+    ``field`` names the value; the message says why it was refused.
+    """
+
+
 class ConfigError(SoraException):
     """An option has a value that sora cannot use."""
 

@@ -57,7 +57,7 @@ class OpenbCsvInventory(base.InventorySource):
                     name=name,
                     vcpus_milli=units.parse_count('cpu_milli', cpu_milli),
                     memory_mb=units.parse_count('memory_mib', memory),
-                    gpus=units.parse_count('gpu', gpus),
+                    gpus=units.parse_count('gpu', gpus, units.MAX_GPUS),
                     gpu_model=model)
             except units.FieldError as error:
                 raise exception.InvalidInventory(
