@@ -94,7 +94,8 @@ def parse_milli(field: str, value: object) -> int:
                   decimal.Decimal(MAX_AMOUNT) / 1000)
     milli = number * 1000
     if milli != milli.to_integral_value():
-        raise FieldError(field, value, 'has more than three decimal places')
+        raise FieldError(field, value, 'has more than three decimal '
+                         'places; round it to a thousandth')
     return int(milli)
 
 
