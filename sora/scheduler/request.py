@@ -60,7 +60,8 @@ class RequestSpec:
             maximum = units.MAX_GPUS if field == 'gpus' else units.MAX_AMOUNT
             if value > maximum:
                 raise exception.InvalidRequest(
-                    field, value, 'must be at most %d; ask for less' % maximum)
+                    field, value,
+                    'must be at most %d; use a smaller value' % maximum)
         self._check_types()
         if isinstance(self.num_instances, bool) or not isinstance(
                 self.num_instances, int) or self.num_instances < 1:

@@ -34,7 +34,8 @@ class FieldError(exception.InvalidValue, ValueError):
         self.field = field
         self.value = value
         self.reason = reason
-        super().__init__('%s=%r: %s' % (field, value, reason))
+        super().__init__('%s=%s: %s' % (field, exception.shown(value),
+                                        reason))
 
 
 def _to_decimal(field: str, value: object) -> decimal.Decimal:
@@ -42,6 +43,9 @@ def _to_decimal(field: str, value: object) -> decimal.Decimal:
         raise FieldError(field, value, 'expected a number')
     if isinstance(value, float) and not math.isfinite(value):
         raise FieldError(field, value, 'expected a finite number')
+    if isinstance(value, int):
+        # Decimal takes an int exactly, while str() fails above 4300 digits.
+        return decimal.Decimal(value)
     text = str(value).strip()
     if not text:
         raise FieldError(field, value, 'expected a number, got an empty '
@@ -112,6 +116,9 @@ def parse_bool(field: str, value: object) -> bool:
     """Return ``value`` as a bool; accept true/false/yes/no/1/0 as text."""
     if isinstance(value, bool):
         return value
+    if isinstance(value, int):
+        # Decimal takes an int exactly, while str() fails above 4300 digits.
+        return decimal.Decimal(value)
     text = str(value).strip().lower()
     if text in ('true', 'yes', '1', 'on'):
         return True

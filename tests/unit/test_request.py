@@ -116,3 +116,9 @@ class RequestSpecBuildTest(base.TestCase):
         error = self.assertRaises(exception.InvalidRequest, RequestSpec,
                                   memory_mb=2 ** 48 + 1)
         self.assertEqual('memory_mb', error.field)
+
+    def test_enormous_integer_named_by_size(self):
+        error = self.assertRaises(exception.InvalidRequest,
+                                  RequestSpec.build, memory_mb=10 ** 5000)
+        self.assertEqual('memory_mb', error.field)
+        self.assertIn('<an integer of 16610 bits>', str(error))
