@@ -140,7 +140,7 @@ class RequestSpec:
                 'memory_mb': units.parse_count('memory_mb', memory_mb),
                 'vcpus_milli': units.parse_milli('vcpus', vcpus),
                 'disk_gb': units.parse_count('disk_gb', disk_gb),
-                'gpus': units.parse_count('gpus', gpus),
+                'gpus': units.parse_count('gpus', gpus, units.MAX_GPUS),
             }
             if gpu_milli is not None:
                 values['gpu_milli'] = units.parse_count('gpu_milli',

@@ -113,6 +113,9 @@ class RequestSpecBuildTest(base.TestCase):
                                       RequestSpec.build, **{field: value})
             self.assertEqual(field, error.field)
             self.assertIn('at most', str(error))
+        error = self.assertRaises(exception.InvalidRequest, RequestSpec.build,
+                                  gpus=1e30)
+        self.assertIn('at most 64', str(error))
         error = self.assertRaises(exception.InvalidRequest, RequestSpec,
                                   memory_mb=2 ** 48 + 1)
         self.assertEqual('memory_mb', error.field)
