@@ -11,8 +11,26 @@ from collections.abc import Iterable, Mapping
 import difflib
 
 
+def shown(value: object) -> str:
+    """Return repr(value), with a short stand-in for an enormous integer.
+
+    Python refuses to print an int of more than 4300 digits, and a message
+    needs only its size.
+    """
+    if isinstance(value, int) and value.bit_length() > 256:
+        return '<an integer of %d bits>' % value.bit_length()
+    return repr(value)
+
+
 class SoraException(Exception):
     """Base class of every error that sora raises on purpose."""
+
+
+class InvalidValue(SoraException):
+    """A single value given to a public constructor is not valid.
+
+    ``field`` names the value, and the message gives the reason.
+    """
 
 
 class ConfigError(SoraException):
@@ -102,8 +120,8 @@ class InvalidRequest(SoraException):
         self.field = field
         self.value = value
         self.reason = reason
-        super().__init__('Invalid request field %s=%r: %s'
-                         % (field, value, reason))
+        super().__init__('Invalid request field %s=%s: %s'
+                         % (field, shown(value), reason))
 
 
 class InvalidInventory(SoraException):
@@ -120,9 +138,25 @@ class InvalidInventory(SoraException):
         self.field = field
         self.value = value
         self.reason = reason
-        what = 'field %s=%r' % (field, value) if field else repr(value)
-        super().__init__('Invalid inventory %s at %s, %s: %s'
-                         % (source, location, what, reason))
+        where = ' at %s' % location if location else ''
+        if field:
+            where += ', field %s=%s' % (field, shown(value))
+        elif value is not None:
+            where += ', %s' % shown(value)
+        super().__init__('Invalid inventory %s%s: %s'
+                         % (source, where, reason))
+
+
+class DuplicateHost(InvalidInventory):
+    """Two entries of one inventory source name the same host."""
+
+    def __init__(self, source: str, first: str, second: str,
+                 name: str) -> None:
+        super().__init__(source, '%s and %s' % (first, second), 'name', name,
+                         'both name host %r' % name)
+        self.args = ('Invalid inventory %s: %s and %s both name host %r; '
+                     'every host needs a unique name'
+                     % (source, first, second, name),)
 
 
 class InvalidTrace(SoraException):

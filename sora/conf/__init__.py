@@ -5,6 +5,9 @@ Each module owns one option group and provides ``register_opts(conf)`` and
 use two ``ConfigOpts`` objects in one process.
 """
 
+from collections.abc import Callable
+import math
+from typing import TypeVar
 
 from oslo_config import cfg
 
@@ -14,6 +17,8 @@ from sora.conf import inventory
 from sora.conf import scheduler
 
 MODULES = (scheduler, filter_scheduler, inventory, etcd)
+
+T = TypeVar('T')
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:
@@ -107,7 +112,7 @@ def validate_opts(conf: cfg.ConfigOpts,
         group_name = getattr(group, 'name', group)
         for opt in group_opts:
             try:
-                getattr(conf[group_name], opt.dest)
+                value = getattr(conf[group_name], opt.dest)
             except (ValueError, cfg.Error) as error:
                 value, source = _file_value(conf, group_name, opt)
                 reason = '%s; expected %s' % (
@@ -117,6 +122,33 @@ def validate_opts(conf: cfg.ConfigOpts,
                     group_name, opt.name, value, reason,
                     [source] if source else config_files(conf)
                 ) from None
+
+            # oslo.config accepts nan for a FloatOpt, because every
+            # comparison with nan is false, and inf when it has no max.
+            if isinstance(value, float) and not math.isfinite(value):
+                raise exception.ConfigError(
+                    group_name, opt.name, value, 'not a finite number; '
+                    'expected %s' % expected_values(opt),
+                    option_files(conf, group_name, opt.name))
+
+
+def parsed_option(conf: cfg.ConfigOpts, group: str, name: str,
+                  parse: Callable[[str, object], T]) -> T:
+    """Return an option's value passed through a ``units`` parser.
+
+    The parser's FieldError becomes a ConfigError naming the option and
+    the file that set it.
+    """
+    # Imported here because sora.exception does not depend on options.
+    from sora import exception
+    from sora.scheduler import units
+
+    value = conf[group][name]
+    try:
+        return parse(name, value)
+    except units.FieldError as error:
+        raise exception.ConfigError(group, name, value, error.reason,
+                                    option_files(conf, group, name)) from None
 
 
 def _file_value(conf: cfg.ConfigOpts, group: str,

@@ -7,6 +7,7 @@ each host can be allocated.
 from oslo_config import cfg
 
 from sora.conf import groups
+from sora.scheduler import units
 
 GROUP = cfg.OptGroup(
     'filter_scheduler',
@@ -244,6 +245,7 @@ Related options:
         'cpu_allocation_ratio',
         default=1.0,
         min=0.0,
+        max=units.MAX_RATIO,
         mutable=True,
         help="""
 Virtual CPUs that may be allocated per physical CPU of a host.
@@ -254,7 +256,9 @@ A host's inventory entry may set its own ratio, which wins over this one.
 
 Possible values:
 
-* A float of 0.0 or more. 1.0 means no overcommit.
+* A float from 0.0 to 1000.0. 1.0 means no overcommit. The limit keeps
+  capacity, which sora computes in 64-bit integers, from overflowing. A
+  ratio that a host's inventory entry sets has the same limit.
 
 Related options:
 
@@ -264,6 +268,7 @@ Related options:
         'ram_allocation_ratio',
         default=1.0,
         min=0.0,
+        max=units.MAX_RATIO,
         mutable=True,
         help="""
 Virtual memory that may be allocated per MiB of physical memory of a host.
@@ -275,7 +280,9 @@ over this one.
 
 Possible values:
 
-* A float of 0.0 or more. 1.0 means no overcommit.
+* A float from 0.0 to 1000.0. 1.0 means no overcommit. The limit keeps
+  capacity, which sora computes in 64-bit integers, from overflowing. A
+  ratio that a host's inventory entry sets has the same limit.
 
 Related options:
 
@@ -285,6 +292,7 @@ Related options:
         'disk_allocation_ratio',
         default=1.0,
         min=0.0,
+        max=units.MAX_RATIO,
         mutable=True,
         help="""
 Virtual disk that may be allocated per GiB of physical disk of a host.
@@ -295,7 +303,9 @@ one.
 
 Possible values:
 
-* A float of 0.0 or more. 1.0 means no overcommit.
+* A float from 0.0 to 1000.0. 1.0 means no overcommit. The limit keeps
+  capacity, which sora computes in 64-bit integers, from overflowing. A
+  ratio that a host's inventory entry sets has the same limit.
 
 Related options:
 
@@ -305,6 +315,7 @@ Related options:
         'reserved_host_memory_mb',
         default=0,
         min=0,
+        max=units.MAX_AMOUNT,
         mutable=True,
         help="""
 Memory in MiB kept back on every host for its own services.
@@ -314,33 +325,37 @@ applies, so no request and no policy ever sees it as free.
 
 Possible values:
 
-* An integer of 0 or more, in MiB.
+* An integer from 0 to 281474976710656 (2**48), in MiB.
 """),
     cfg.FloatOpt(
         'reserved_host_cpus',
         default=0.0,
         min=0.0,
+        max=units.MAX_AMOUNT / 1000,
         mutable=True,
         help="""
 CPUs kept back on every host for its own services.
 
-Fractions are allowed and are kept exact to a thousandth of a CPU.
+Fractions are allowed and are kept exact to a thousandth of a CPU, so a
+value with more than three decimal places is rejected.
 
 Possible values:
 
-* A number of 0 or more, in CPUs.
+* A number from 0 to 281474976710.656, in CPUs, with at most three decimal
+  places.
 """),
     cfg.IntOpt(
         'reserved_host_disk_gb',
         default=0,
         min=0,
+        max=units.MAX_AMOUNT,
         mutable=True,
         help="""
 Disk in GiB kept back on every host for its own services.
 
 Possible values:
 
-* An integer of 0 or more, in GiB.
+* An integer from 0 to 281474976710656 (2**48), in GiB.
 """),
 ]
 

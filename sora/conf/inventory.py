@@ -41,11 +41,17 @@ Related options:
 The file that the ``file`` and ``openb-csv`` sources read.
 
 When unset, the ``file`` source reads the small sample inventory that ships
-with sora, so that ``sora-scheduler select`` works right after install.
+with sora, so that ``sora-scheduler select`` works right after install. An
+empty value is an error rather than a way to get the sample. A relative path
+is read from the current directory, and messages show it as an absolute path.
+
+The file must be UTF-8 text. Amounts in it are limited: memory, disk and CPUs
+in thousandths to 2**48, GPU cards to 64 per host, and allocation ratios to
+1000, so that capacity fits in a 64-bit integer.
 
 Possible values:
 
-* Unset, or the path of a readable file.
+* Unset, or the path of a readable UTF-8 file.
 
 Related options:
 

@@ -1,26 +1,31 @@
 """The ``file`` inventory source: a JSON file in sora's own format.
 
-The file holds one object with a ``hosts`` list. Each host is an object
-with these keys; only ``name`` is required:
+The file is UTF-8 text holding one object whose only key is ``hosts``, a
+list. Each host is an object with these keys; only ``name`` is required:
 
 ``name``
-    Unique host name.
+    Unique host name: at most 255 printable characters, without leading or
+    trailing whitespace. Names are case-sensitive.
 ``memory_mb``, ``disk_gb``
     Physical memory in MiB and disk in GiB, whole numbers.
 ``vcpus``
     Physical CPUs; fractions are kept exact to a thousandth. Or give
     ``vcpus_milli`` in thousandths instead.
 ``gpus``, ``gpu_model``
-    Number of GPU cards and their model.
+    Number of GPU cards, at most 64, and their model as text.
 ``zone``, ``labels``, ``enabled``
-    Availability zone, a ``{"key": "value"}`` object, and whether the host
-    takes new instances (default true).
+    Availability zone as text, a ``{"key": "value"}`` object whose keys and
+    values are text (a number must be quoted), and whether the host takes
+    new instances (default true).
 ``memory_mb_used``, ``vcpus_used``, ``disk_gb_used``
     Usage by things sora did not place.
 ``ram_allocation_ratio``, ``cpu_allocation_ratio``, ``disk_allocation_ratio``
-    Ratios for this host, overriding ``[filter_scheduler]``.
+    Ratios for this host, overriding ``[filter_scheduler]``; at most 1000.
 
-Numbers may be given as JSON numbers or as text.
+Numbers may be given as JSON numbers or as text. Memory, disk and CPUs in
+thousandths are at most 2**48 (281474976710656), so that capacity times a
+ratio fits in a 64-bit integer. Unknown keys, at the top level or in a
+host, are rejected.
 """
 
 from __future__ import annotations
@@ -46,42 +51,74 @@ class FileInventory(base.InventorySource):
     """Hosts listed in a JSON file in sora's inventory format.
 
     Without ``[inventory] path``, reads the small sample inventory that
-    ships with sora.
+    ships with sora. An empty path is an error, not the sample.
     """
 
+    def origin(self) -> str:
+        path = self.conf.inventory.path
+        if path is None:
+            return 'sample inventory %s' % sample_path()
+        return os.path.abspath(path)
+
     def read(self) -> list[tuple[Host, str]]:
-        path = self.conf.inventory.path or sample_path()
-        try:
-            with open(path, encoding='utf-8') as stream:
-                data = json.load(stream)
-        except OSError as error:
-            raise exception.InvalidInventory(
-                path, 'the file', None, path, 'cannot be read (%s); check '
-                '[inventory] path' % error.strerror) from None
-        except json.JSONDecodeError as error:
-            raise exception.InvalidInventory(
-                path, 'line %d column %d' % (error.lineno, error.colno), None,
-                os.path.basename(path), 'not valid JSON: %s' % error.msg
-            ) from None
+        path = self.conf.inventory.path
+        if path is None:
+            path = sample_path()
+        base.check_path(self.conf)
+        source = os.path.abspath(path)
+        data = _load_json(source)
 
         if not isinstance(data, dict) or not isinstance(
                 data.get('hosts'), list):
             raise exception.InvalidInventory(
-                path, 'the top level', 'hosts', type(data).__name__,
-                'expected an object with a "hosts" list')
+                source, None, None, None, 'expected an object with a '
+                '"hosts" list at the top level, found %s'
+                % _describe(data))
+        for key in data:
+            if key != 'hosts':
+                raise exception.InvalidInventory(
+                    source, None, None, None, 'unknown top-level key %r; '
+                    'the file may only contain "hosts"' % key)
 
         hosts = []
         for position, entry in enumerate(data['hosts']):
             location = 'hosts[%d]' % position
             if not isinstance(entry, dict):
                 raise exception.InvalidInventory(
-                    path, location, None, entry, 'expected an object')
-            if 'name' in entry:
+                    source, location, None, entry,
+                    'expected an object for each host')
+            if isinstance(entry.get('name'), str):
                 location += ' (%s)' % entry['name']
             try:
                 hosts.append((Host.from_mapping(entry), location))
             except units.FieldError as error:
                 raise exception.InvalidInventory(
-                    path, location, error.field, error.value, error.reason
+                    source, location, error.field, error.value, error.reason
                 ) from None
         return hosts
+
+
+def _load_json(path: str) -> object:
+    """Return the parsed file; raise InvalidInventory when it cannot be."""
+    text = base.read_text(path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise exception.InvalidInventory(
+            path, 'line %d column %d' % (error.lineno, error.colno), None,
+            None, 'not valid JSON: %s; fix the syntax there' % error.msg
+        ) from None
+    except ValueError:
+        # json raises a plain ValueError for an integer of more than 4300
+        # digits, which Python refuses to convert.
+        raise exception.InvalidInventory(
+            path, None, None, None, 'not valid JSON: a number has more than '
+            '4300 digits; use a smaller value') from None
+
+
+def _describe(data: object) -> str:
+    if isinstance(data, dict):
+        return 'an object without a "hosts" list'
+    kinds = {list: 'an array', str: 'a string', bool: 'a boolean',
+             int: 'a number', float: 'a number', type(None): 'null'}
+    return kinds.get(type(data), type(data).__name__)

@@ -5,25 +5,28 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from oslo_config import cfg
+from oslo_log import log as logging
 
 from sora import conf as sora_conf
 from sora import exception
 from sora import plugins
 from sora.scheduler.host import Host
 
+LOG = logging.getLogger(__name__)
+
 
 def check_unique(hosts: Iterable[Host | tuple[Host, str]],
                  source: str) -> None:
-    """Raise InvalidInventory naming both places of a repeated host name."""
+    """Raise DuplicateHost naming both places of a repeated host name."""
     seen: dict[str, str] = {}
     for position, item in enumerate(hosts):
         host, location = (item if isinstance(item, tuple)
                           else (item, 'position %d' % position))
+        # The message names the host once, so drop it from the locations.
+        location = location.removesuffix(' (%s)' % host.name)
         if host.name in seen:
-            raise exception.InvalidInventory(
-                source, '%s and %s' % (seen[host.name], location), 'name',
-                host.name, 'host name appears twice; every host needs a '
-                'unique name')
+            raise exception.DuplicateHost(source, seen[host.name], location,
+                                          host.name)
         seen[host.name] = location
 
 
@@ -34,6 +37,16 @@ def read_inventory(conf: cfg.ConfigOpts,
     info = source.load(name, 'inventory', 'source',
                        sora_conf.option_files(conf, 'inventory', 'source'))
     sora_conf.register_plugin_opts(conf, info.plugin)
-    located = info.plugin(conf).read()
-    check_unique(located, name)
+    plugin = info.plugin(conf)
+    located = plugin.read()
+    origin = _origin(plugin) or name
+    check_unique(located, origin)
+    LOG.info('Read %d hosts from inventory source %s (%s)', len(located),
+             name, origin)
     return [host for host, _location in located]
+
+
+def _origin(plugin: object) -> str | None:
+    # A source from another package may not derive from InventorySource.
+    origin = getattr(plugin, 'origin', None)
+    return origin() if callable(origin) else None

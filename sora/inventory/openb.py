@@ -3,13 +3,18 @@
 The file is a CSV with the header ``sn,cpu_milli,memory_mib,gpu,model``:
 node name, CPUs in thousandths, memory in MiB, GPU card count and GPU model
 (empty for nodes without GPUs). Nodes have no disk, so their ``disk_gb`` is
-0 and requests for disk never fit on them.
+0 and requests for disk never fit on them. The file is UTF-8 text.
+Memory and CPUs in thousandths are at most 2**48 (281474976710656) and GPU
+cards at most 64 per node.
 """
 
 from __future__ import annotations
 
 import csv
+import io
+import os
 
+from sora import conf as sora_conf
 from sora import exception
 from sora.inventory import base
 from sora.scheduler.host import Host
@@ -21,19 +26,21 @@ COLUMNS = ('sn', 'cpu_milli', 'memory_mib', 'gpu', 'model')
 class OpenbCsvInventory(base.InventorySource):
     """Hosts from an openb node list CSV (``sn,cpu_milli,memory_mib,...``)."""
 
-    def read(self) -> list[tuple[Host, str]]:
+    def origin(self) -> str | None:
         path = self.conf.inventory.path
-        if not path:
+        return os.path.abspath(path) if path else None
+
+    def read(self) -> list[tuple[Host, str]]:
+        fix = 'the openb-csv source needs the path of a node list CSV'
+        base.check_path(self.conf, fix)
+        path = self.conf.inventory.path
+        if path is None:
             raise exception.ConfigError(
-                'inventory', 'path', path, 'the openb-csv source needs the '
-                'path of a node list CSV')
-        try:
-            with open(path, newline='', encoding='utf-8') as stream:
-                return self._parse(path, stream)
-        except OSError as error:
-            raise exception.InvalidInventory(
-                path, 'the file', None, path, 'cannot be read (%s); check '
-                '[inventory] path' % error.strerror) from None
+                'inventory', 'path', path, fix + '; set [inventory] path',
+                sora_conf.option_files(self.conf, 'inventory', 'path'))
+        path = os.path.abspath(path)
+        return self._parse(path, io.StringIO(base.read_text(path),
+                                             newline=''))
 
     def _parse(self, path: str, stream) -> list[tuple[Host, str]]:
         reader = csv.reader(stream)
@@ -49,15 +56,16 @@ class OpenbCsvInventory(base.InventorySource):
                 continue
             if len(row) != len(COLUMNS):
                 raise exception.InvalidInventory(
-                    path, location, None, row, 'expected %d columns, got %d'
-                    % (len(COLUMNS), len(row)))
+                    path, location, None, row, 'expected %d columns, got %d;'
+                    ' the header is %s' % (len(COLUMNS), len(row),
+                                           ','.join(COLUMNS)))
             name, cpu_milli, memory, gpus, model = (v.strip() for v in row)
             try:
                 host = Host(
                     name=name,
                     vcpus_milli=units.parse_count('cpu_milli', cpu_milli),
                     memory_mb=units.parse_count('memory_mib', memory),
-                    gpus=units.parse_count('gpu', gpus),
+                    gpus=units.parse_count('gpu', gpus, units.MAX_GPUS),
                     gpu_model=model)
             except units.FieldError as error:
                 raise exception.InvalidInventory(

@@ -7,6 +7,9 @@ import dataclasses
 
 from sora.scheduler import units
 
+MAX_NAME_LENGTH = 255
+"""The longest host name, in characters."""
+
 
 @dataclasses.dataclass(frozen=True)
 class Host:
@@ -16,6 +19,14 @@ class Host:
     is what the host reports as used by things sora did not place; claims
     made through sora are tracked by the manager on top of it. An allocation
     ratio of None means that the ``[filter_scheduler]`` option applies.
+
+    Amounts are at most ``units.MAX_AMOUNT`` (2**48), ratios at most
+    ``units.MAX_RATIO`` (1000) and GPU cards at most ``units.MAX_GPUS``
+    (64). Names are compared case-sensitively, so ``Node1`` and ``node1``
+    are two hosts; a name has at most MAX_NAME_LENGTH (255) printable
+    characters, without leading or trailing whitespace. Zones, GPU models
+    and label keys and values must be text: numbers are refused, not
+    converted.
     """
 
     name: str
@@ -35,9 +46,7 @@ class Host:
     disk_allocation_ratio: float | None = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise units.FieldError('name', self.name,
-                                   'expected a non-empty host name')
+        check_name(self.name)
         for field in ('memory_mb', 'vcpus_milli', 'disk_gb', 'gpus',
                       'memory_mb_used', 'vcpus_milli_used', 'disk_gb_used'):
             value = getattr(self, field)
@@ -45,23 +54,23 @@ class Host:
                 raise units.FieldError(field, value, 'expected an integer')
             if value < 0:
                 raise units.FieldError(field, value, 'must not be negative')
+            units.check_maximum(field, value, value, (
+                units.MAX_GPUS if field == 'gpus' else units.MAX_AMOUNT))
         for field in ('cpu_allocation_ratio', 'ram_allocation_ratio',
                       'disk_allocation_ratio'):
             value = getattr(self, field)
             if value is not None:
+                if isinstance(value, (bool, str)):
+                    raise units.FieldError(field, value, 'expected a number')
                 units.parse_ratio(field, value)
-        if not isinstance(self.gpu_model, str):
-            raise units.FieldError('gpu_model', self.gpu_model,
-                                   'expected text')
-        if not isinstance(self.zone, str):
-            raise units.FieldError('zone', self.zone, 'expected text')
+        for field in ('gpu_model', 'zone'):
+            if not isinstance(getattr(self, field), str):
+                raise units.FieldError(field, getattr(self, field),
+                                       'expected text; quote it')
         if not isinstance(self.enabled, bool):
             raise units.FieldError('enabled', self.enabled,
                                    'expected true or false')
-        for key, value in self.labels.items():
-            if not isinstance(key, str) or not isinstance(value, str):
-                raise units.FieldError('labels', {key: value},
-                                       'label keys and values must be text')
+        check_labels(self.labels)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object]) -> Host:
@@ -83,7 +92,8 @@ class Host:
         for field in ('memory_mb', 'disk_gb', 'gpus', 'memory_mb_used',
                       'disk_gb_used'):
             if field in data:
-                values[field] = units.parse_count(field, data[field])
+                values[field] = units.parse_count(field, data[field], (
+                    units.MAX_GPUS if field == 'gpus' else units.MAX_AMOUNT))
         for field, milli_field in (('vcpus', 'vcpus_milli'),
                                    ('vcpus_used', 'vcpus_milli_used')):
             if field in data and milli_field in data:
@@ -101,13 +111,37 @@ class Host:
                 values[field] = units.parse_ratio(field, data[field])
         for field in ('gpu_model', 'zone'):
             if data.get(field) is not None:
-                values[field] = str(data[field])
+                values[field] = data[field]
         if 'enabled' in data:
             values['enabled'] = units.parse_bool('enabled', data['enabled'])
         if 'labels' in data:
-            labels = data['labels']
-            if not isinstance(labels, Mapping):
-                raise units.FieldError('labels', labels,
-                                       'expected a mapping of key to value')
-            values['labels'] = {str(k): str(v) for k, v in labels.items()}
+            check_labels(data['labels'])
+            values['labels'] = dict(data['labels'])  # type: ignore
         return cls(**values)  # type: ignore[arg-type]
+
+
+def check_name(name: object) -> None:
+    """Raise FieldError unless ``name`` can name a host."""
+    if not isinstance(name, str) or not name.strip():
+        raise units.FieldError('name', name, 'expected a non-empty host name')
+    if name != name.strip():
+        raise units.FieldError('name', name, 'remove the leading or '
+                               'trailing whitespace')
+    if not name.isprintable():
+        raise units.FieldError('name', name, 'remove the control '
+                               'characters or line breaks')
+    if len(name) > MAX_NAME_LENGTH:
+        raise units.FieldError('name', name, 'must be at most %d characters, '
+                               'not %d' % (MAX_NAME_LENGTH, len(name)))
+
+
+def check_labels(labels: object) -> None:
+    """Raise FieldError unless ``labels`` maps text keys to text values."""
+    if not isinstance(labels, Mapping):
+        raise units.FieldError('labels', labels,
+                               'expected a mapping of key to value')
+    for key, value in labels.items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            raise units.FieldError('labels', {key: value},
+                                   'label keys and values must be text; '
+                                   'quote numbers')

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+import math
 import threading
 import time
 import weakref
@@ -24,6 +25,7 @@ from sora.scheduler import pipeline as pipeline_mod
 from sora.scheduler.request import RequestSpec
 from sora.scheduler.selection import Claim
 from sora.scheduler.selection import Selection
+from sora.scheduler import units
 from sora.state import base as state_base
 from sora.state import loader as state_loader
 
@@ -223,9 +225,16 @@ class SchedulerManager:
             ('disk_gb', disk_gb_used)) if value is not None}
         for key, value in used.items():
             if isinstance(value, bool) or not isinstance(value, int) \
-                    or value < 0:
+                    or not 0 <= value <= units.MAX_AMOUNT:
                 raise exception.InvalidRequest(
-                    key + '_used', value, 'expected an integer of 0 or more')
+                    key + '_used', value, 'expected an integer from 0 to %d'
+                    % units.MAX_AMOUNT)
+        if at is not None and (isinstance(at, bool)
+                               or not isinstance(at, (int, float))
+                               or not math.isfinite(at)):
+            raise exception.InvalidRequest(
+                'at', at, 'expected a finite number of seconds, such as '
+                'time.time(), or None for now')
         self.store.report(name, used, at)
 
     # -- decisions --------------------------------------------------------
@@ -237,6 +246,10 @@ class SchedulerManager:
         request is all or nothing: when one instance finds no host, the
         claims of the others are released and NoValidHost is raised.
         """
+        if not isinstance(request, RequestSpec):
+            raise exception.InvalidRequest(
+                'request', request, 'expected a RequestSpec; build one with '
+                'RequestSpec.build()')
         placed: list[Selection] = []
         with self.store.lock:
             # Taken once, under the lock that a reload also needs to swap

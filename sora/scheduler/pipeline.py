@@ -26,6 +26,7 @@ from sora.scheduler.host_table import CapacitySettings
 from sora.scheduler.host_table import HostTable
 from sora.scheduler import ranking
 from sora.scheduler.request import RequestSpec
+from sora.scheduler import units
 
 LOG = logging.getLogger(__name__)
 
@@ -57,18 +58,35 @@ class Settings:
 
 
 def read_settings(conf: cfg.ConfigOpts) -> Settings:
+    """Read the options of one pipeline; raise ConfigError on a bad one.
+
+    Ratios and reserved amounts go through the same checks as an inventory
+    entry, so a ratio is finite and at most 1000, and reserved CPUs keep at
+    most three decimal places instead of being rounded.
+    """
     fs = conf.filter_scheduler
+
+    def ratio(name: str) -> float:
+        return sora_conf.parsed_option(conf, 'filter_scheduler', name,
+                                       units.parse_ratio)
+
+    def amount(name: str) -> int:
+        return sora_conf.parsed_option(conf, 'filter_scheduler', name,
+                                       units.parse_count)
+
     return Settings(
         max_attempts=conf.scheduler.max_attempts,
         host_subset_size=fs.host_subset_size,
         shuffle_ties=fs.shuffle_best_same_weighed_hosts,
         capacity=CapacitySettings(
-            ratios={'memory_mb': fs.ram_allocation_ratio,
-                    'vcpus_milli': fs.cpu_allocation_ratio,
-                    'disk_gb': fs.disk_allocation_ratio},
-            reserved={'memory_mb': fs.reserved_host_memory_mb,
-                      'vcpus_milli': int(round(fs.reserved_host_cpus * 1000)),
-                      'disk_gb': fs.reserved_host_disk_gb}))
+            ratios={'memory_mb': ratio('ram_allocation_ratio'),
+                    'vcpus_milli': ratio('cpu_allocation_ratio'),
+                    'disk_gb': ratio('disk_allocation_ratio')},
+            reserved={'memory_mb': amount('reserved_host_memory_mb'),
+                      'vcpus_milli': sora_conf.parsed_option(
+                          conf, 'filter_scheduler', 'reserved_host_cpus',
+                          units.parse_milli),
+                      'disk_gb': amount('reserved_host_disk_gb')}))
 
 
 def _register_plugin_opts(conf: cfg.ConfigOpts, plugin: type) -> None:

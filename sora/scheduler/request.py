@@ -20,6 +20,13 @@ class RequestSpec:
     Memory is in MiB, CPUs in thousandths of a CPU, disk in GiB. ``gpus`` is
     a count of cards; with ``gpus == 1``, ``gpu_milli`` below 1000 asks for
     a share of one card, in thousandths, that other instances may share.
+    ``build`` refuses ``gpu_milli`` below 1000 without ``gpus`` rather
+    than ignoring it.
+
+    Amounts are at most ``units.MAX_AMOUNT`` (2**48) and ``gpus`` at most
+    ``units.MAX_GPUS`` (64). ``gpu_models``, ``same_host`` and
+    ``different_host`` are frozensets of non-empty names;
+    ``required_labels`` maps text keys to text values.
     """
 
     memory_mb: int = 0
@@ -50,6 +57,12 @@ class RequestSpec:
             if value < 0:
                 raise exception.InvalidRequest(field, value,
                                                'must not be negative')
+            maximum = units.MAX_GPUS if field == 'gpus' else units.MAX_AMOUNT
+            if value > maximum:
+                raise exception.InvalidRequest(
+                    field, value,
+                    'must be at most %d; use a smaller value' % maximum)
+        self._check_types()
         if isinstance(self.num_instances, bool) or not isinstance(
                 self.num_instances, int) or self.num_instances < 1:
             raise exception.InvalidRequest('num_instances',
@@ -79,6 +92,30 @@ class RequestSpec:
             raise exception.InvalidRequest('max_per_host', self.max_per_host,
                                            'expected an integer of 1 or more')
 
+    def _check_types(self) -> None:
+        for field in ('gpu_models', 'same_host', 'different_host'):
+            value = getattr(self, field)
+            if not isinstance(value, frozenset) or not all(
+                    isinstance(name, str) and name for name in value):
+                raise exception.InvalidRequest(
+                    field, value, 'expected a frozenset of non-empty names')
+        labels = self.required_labels
+        if not isinstance(labels, Mapping) or not all(
+                isinstance(k, str) and isinstance(v, str)
+                for k, v in labels.items()):
+            raise exception.InvalidRequest(
+                'required_labels', labels,
+                'expected a mapping of text keys to text values, such as '
+                "{'rack': 'r1'}")
+        for field in ('availability_zone', 'group', 'group_policy'):
+            value = getattr(self, field)
+            if value is not None and not isinstance(value, str):
+                raise exception.InvalidRequest(field, value,
+                                               'expected text or None')
+        if not isinstance(self.request_id, str) or not self.request_id:
+            raise exception.InvalidRequest('request_id', self.request_id,
+                                           'expected a non-empty text id')
+
     @property
     def gpu_share_milli(self) -> int:
         """Thousandths of GPU cards that one instance takes in total."""
@@ -95,13 +132,15 @@ class RequestSpec:
 
         ``vcpus`` may be a fraction and is kept exact in thousandths. Any
         value that is not a valid amount raises InvalidRequest naming it.
+        ``gpu_models``, ``same_host`` and ``different_host`` take any
+        iterable of names; a single string counts as one name.
         """
         try:
             values = {
                 'memory_mb': units.parse_count('memory_mb', memory_mb),
                 'vcpus_milli': units.parse_milli('vcpus', vcpus),
                 'disk_gb': units.parse_count('disk_gb', disk_gb),
-                'gpus': units.parse_count('gpus', gpus),
+                'gpus': units.parse_count('gpus', gpus, units.MAX_GPUS),
             }
             if gpu_milli is not None:
                 values['gpu_milli'] = units.parse_count('gpu_milli',
@@ -109,8 +148,20 @@ class RequestSpec:
         except units.FieldError as error:
             raise exception.InvalidRequest(error.field, error.value,
                                            error.reason) from None
+        if not values['gpus'] and values.get('gpu_milli', 1000) < 1000:
+            raise exception.InvalidRequest(
+                'gpu_milli', gpu_milli,
+                'a share of a card needs gpus=1; set gpus or drop gpu_milli')
         values.update(kwargs)
         for field in ('gpu_models', 'same_host', 'different_host'):
-            if field in values and not isinstance(values[field], frozenset):
-                values[field] = frozenset(values[field])  # type: ignore
+            value = values.get(field)
+            if isinstance(value, str):
+                values[field] = frozenset([value])
+            elif value is not None and not isinstance(value, frozenset):
+                try:
+                    values[field] = frozenset(value)  # type: ignore
+                except TypeError:
+                    raise exception.InvalidRequest(
+                        field, value, 'expected a name or a list of '
+                        'names') from None
         return cls(**values)  # type: ignore[arg-type]

@@ -3,6 +3,11 @@
 Inventories and command lines give numbers as text as often as as numbers, so
 every field goes through these helpers. They compare numbers as numbers,
 reject what is not a finite amount, and keep CPUs exact in thousandths.
+
+Every amount has an upper bound, because the scheduler computes capacity as
+``amount * allocation ratio`` in 64-bit integers. With amounts up to
+MAX_AMOUNT (2**48: MiB, GiB or thousandths of a CPU) and ratios up to
+MAX_RATIO (1000), every product stays below 2**58.
 """
 
 from __future__ import annotations
@@ -10,15 +15,27 @@ from __future__ import annotations
 import decimal
 import math
 
+from sora import exception
 
-class FieldError(ValueError):
+MAX_AMOUNT = 2 ** 48
+"""The largest memory in MiB, disk in GiB or CPUs in thousandths."""
+
+MAX_RATIO = 1000.0
+"""The largest allocation ratio."""
+
+MAX_GPUS = 64
+"""The largest number of GPU cards on one host or in one request."""
+
+
+class FieldError(exception.InvalidValue, ValueError):
     """A single field has a value that is not valid; ``field`` names it."""
 
     def __init__(self, field: str, value: object, reason: str) -> None:
         self.field = field
         self.value = value
         self.reason = reason
-        super().__init__('%s=%r: %s' % (field, value, reason))
+        super().__init__('%s=%s: %s' % (field, exception.shown(value),
+                                        reason))
 
 
 def _to_decimal(field: str, value: object) -> decimal.Decimal:
@@ -26,6 +43,9 @@ def _to_decimal(field: str, value: object) -> decimal.Decimal:
         raise FieldError(field, value, 'expected a number')
     if isinstance(value, float) and not math.isfinite(value):
         raise FieldError(field, value, 'expected a finite number')
+    if isinstance(value, int):
+        # Decimal takes an int exactly, while str() fails above 4300 digits.
+        return decimal.Decimal(value)
     text = str(value).strip()
     if not text:
         raise FieldError(field, value, 'expected a number, got an empty '
@@ -39,18 +59,28 @@ def _to_decimal(field: str, value: object) -> decimal.Decimal:
     return number
 
 
-def parse_count(field: str, value: object) -> int:
-    """Return ``value`` as a whole number of 0 or more.
+def check_maximum(field: str, value: object, number: object,
+                  maximum: object) -> None:
+    """Raise FieldError when ``number`` is above ``maximum``."""
+    if number > maximum:  # type: ignore[operator]
+        raise FieldError(field, value, 'must be at most %s; use a smaller '
+                         'value' % maximum)
 
-    Text such as ``"10000"`` is accepted; fractions, negatives, NaN and
-    empty values raise FieldError.
+
+def parse_count(field: str, value: object,
+                maximum: int = MAX_AMOUNT) -> int:
+    """Return ``value`` as a whole number from 0 to ``maximum``.
+
+    Text such as ``"10000"`` is accepted; fractions, negatives, NaN,
+    numbers above ``maximum`` and empty values raise FieldError.
     """
     number = _to_decimal(field, value)
+    if number < 0:
+        raise FieldError(field, value, 'must not be negative')
+    check_maximum(field, value, number, maximum)
     if number != number.to_integral_value():
         raise FieldError(field, value, 'expected a whole number, not a '
                          'fraction')
-    if number < 0:
-        raise FieldError(field, value, 'must not be negative')
     return int(number)
 
 
@@ -58,22 +88,27 @@ def parse_milli(field: str, value: object) -> int:
     """Return an amount given in units as whole thousandths of a unit.
 
     ``0.5`` CPUs becomes 500. More than three decimal places raise
-    FieldError because they cannot be kept exact.
+    FieldError because they cannot be kept exact, and so do more than
+    MAX_AMOUNT thousandths.
     """
     number = _to_decimal(field, value)
     if number < 0:
         raise FieldError(field, value, 'must not be negative')
+    check_maximum(field, value, number,
+                  decimal.Decimal(MAX_AMOUNT) / 1000)
     milli = number * 1000
     if milli != milli.to_integral_value():
-        raise FieldError(field, value, 'has more than three decimal places')
+        raise FieldError(field, value, 'has more than three decimal '
+                         'places; round it to a thousandth')
     return int(milli)
 
 
 def parse_ratio(field: str, value: object) -> float:
-    """Return an allocation ratio: a finite float of 0 or more."""
+    """Return an allocation ratio: a finite float from 0 to MAX_RATIO."""
     number = _to_decimal(field, value)
     if number < 0:
         raise FieldError(field, value, 'must not be negative')
+    check_maximum(field, value, number, MAX_RATIO)
     return float(number)
 
 
@@ -81,6 +116,9 @@ def parse_bool(field: str, value: object) -> bool:
     """Return ``value`` as a bool; accept true/false/yes/no/1/0 as text."""
     if isinstance(value, bool):
         return value
+    if isinstance(value, int):
+        # Decimal takes an int exactly, while str() fails above 4300 digits.
+        return decimal.Decimal(value)
     text = str(value).strip().lower()
     if text in ('true', 'yes', '1', 'on'):
         return True

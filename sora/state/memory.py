@@ -10,6 +10,7 @@ from sora import exception
 from sora.scheduler.host import Host
 from sora.scheduler.request import RequestSpec
 from sora.scheduler.selection import Claim
+from sora.scheduler import units
 from sora.state import base
 
 LOG = logging.getLogger(__name__)
@@ -25,6 +26,8 @@ class InProcessStore(base.StateStore):
         self._groups = base.GroupIndex()
 
     def load(self, hosts: Sequence[Host]) -> list[Claim]:
+        for host in hosts:
+            _check_host(host)
         with self.lock:
             cards = {h.name: h.gpus for h in hosts}
             # A claim stays only if its host remains with every card it
@@ -40,12 +43,14 @@ class InProcessStore(base.StateStore):
             return dropped
 
     def add_host(self, host: Host) -> None:
+        _check_host(host)
         with self.lock:
             if host.name in self.hosts:
                 raise exception.HostExists(host.name)
             self.hosts.add(host)
 
     def update_host(self, host: Host) -> None:
+        _check_host(host)
         with self.lock:
             if host.name not in self.hosts:
                 raise exception.HostNotFound(host.name)
@@ -112,3 +117,10 @@ class InProcessStore(base.StateStore):
             if not held:
                 del self._by_host[claim.host]
         self._groups.remove(claim)
+
+
+def _check_host(host: object) -> None:
+    """Raise FieldError unless ``host`` is a Host, which checked its fields."""
+    if not isinstance(host, Host):
+        raise units.FieldError('host', host, 'expected a Host; build one '
+                               'with Host(name, ...) or Host.from_mapping()')

@@ -187,7 +187,28 @@ class ConfigErrorTest(CliTestCase):
                             % inventory)
         result = self.run_cli('select', config=config)
         self.assert_exit(2, result)
-        self.assertIn('hosts[0] (h1) and hosts[1] (h1)', result.stderr)
+        self.assertIn("hosts[0] and hosts[1] both name host 'h1'",
+                      result.stderr)
+        self.assert_no_traceback(result)
+
+    def test_non_utf8_inventory(self):
+        inventory = os.path.join(self.folder, 'latin.json')
+        with open(inventory, 'wb') as stream:
+            stream.write(b'\xff\xfe{"hosts": []}')
+        config = self.write('latin.conf', '[inventory]\npath = %s\n'
+                            % inventory)
+        result = self.run_cli('select', config=config)
+        self.assert_exit(2, result)
+        self.assertIn('not UTF-8 text', result.stderr)
+        self.assert_no_traceback(result)
+
+    def test_nan_reserved_cpus(self):
+        config = self.write('nan.conf', '[filter_scheduler]\n'
+                            'reserved_host_cpus = nan\n')
+        result = self.run_cli('select', config=config)
+        self.assert_exit(2, result)
+        self.assertIn('[filter_scheduler] reserved_host_cpus', result.stderr)
+        self.assertIn('not a finite number', result.stderr)
         self.assert_no_traceback(result)
 
     def test_missing_config_file(self):

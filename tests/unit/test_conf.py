@@ -12,6 +12,7 @@ import sora.conf
 from sora.conf import opts as conf_opts
 from sora.conf import scheduler as scheduler_conf
 from sora import exception
+from sora.scheduler import pipeline
 from tests import base
 from tests import fixtures as sora_fixtures
 
@@ -92,7 +93,16 @@ class ValidateOptsTest(base.TestCase):
              'expected an integer of 1 or more'),
             ('scheduler', 'seed', '-1', 'expected an integer of 0 or more'),
             ('filter_scheduler', 'ram_allocation_ratio', 'high',
-             'expected a number of 0.0 or more'),
+             'expected a number from 0.0 to 1000.0'),
+            ('filter_scheduler', 'cpu_allocation_ratio', 'inf',
+             'expected a number from 0.0 to 1000.0'),
+            ('filter_scheduler', 'ram_allocation_ratio', '1e18',
+             'expected a number from 0.0 to 1000.0'),
+            ('filter_scheduler', 'reserved_host_memory_mb', '1e23',
+             'expected an integer from 0 to 281474976710656'),
+            ('filter_scheduler', 'reserved_host_disk_gb',
+             '100000000000000000000000',
+             'expected an integer from 0 to 281474976710656'),
             ('filter_scheduler', 'shuffle_best_same_weighed_hosts', 'maybe',
              'expected a boolean value'),
         ]
@@ -112,10 +122,56 @@ class ValidateOptsTest(base.TestCase):
             self.conf.reset()
             self.conf.clear()
 
+    def test_nan_floats_rejected(self):
+        for option in ('cpu_allocation_ratio', 'ram_allocation_ratio',
+                       'disk_allocation_ratio', 'reserved_host_cpus'):
+            path = self._parse('[filter_scheduler]\n%s = nan\n' % option)
+            error = self.assertRaises(exception.ConfigError,
+                                      sora.conf.validate_opts, self.conf,
+                                      conf_opts.list_opts())
+            self.assertEqual(option, error.option)
+            self.assertEqual([path], error.config_files)
+            self.assertIn('nan', str(error))
+            self.assertIn('not a finite number', str(error))
+            self.conf.reset()
+            self.conf.clear()
+
     def test_valid_file_passes(self):
         self._parse('[scheduler]\nmax_attempts = 5\n')
         sora.conf.validate_opts(self.conf, conf_opts.list_opts())
         self.assertEqual(5, self.conf.scheduler.max_attempts)
+
+
+class ReadSettingsTest(base.TestCase):
+    """Capacity options read for a pipeline, through real files."""
+
+    _parse = ValidateOptsTest._parse
+
+    def test_reserved_cpus_kept_in_thousandths(self):
+        self._parse('[filter_scheduler]\nreserved_host_cpus = 0.5\n')
+        settings = pipeline.read_settings(self.conf)
+        self.assertEqual(500, settings.capacity.reserved['vcpus_milli'])
+
+    def test_reserved_cpus_with_four_decimals_rejected(self):
+        path = self._parse('[filter_scheduler]\nreserved_host_cpus = 0.0001\n')
+        error = self.assertRaises(exception.ConfigError,
+                                  pipeline.read_settings, self.conf)
+        self.assertEqual('reserved_host_cpus', error.option)
+        self.assertEqual([path], error.config_files)
+        self.assertIn('more than three decimal places', str(error))
+
+    def test_nan_ratio_override_rejected(self):
+        # oslo.config checks an override against max, but nan passes it.
+        self.flags(group='filter_scheduler', cpu_allocation_ratio=float('nan'))
+        error = self.assertRaises(exception.ConfigError,
+                                  pipeline.read_settings, self.conf)
+        self.assertEqual('cpu_allocation_ratio', error.option)
+        self.assertIn('finite', str(error))
+
+    def test_largest_ratio_accepted(self):
+        self.flags(group='filter_scheduler', ram_allocation_ratio=1000.0)
+        settings = pipeline.read_settings(self.conf)
+        self.assertEqual(1000.0, settings.capacity.ratios['memory_mb'])
 
 
 class SampleConfigTest(base.TestCase):

@@ -1,5 +1,6 @@
 """Tests for Host and Host.from_mapping."""
 
+from sora import exception
 from sora.scheduler.host import Host
 from sora.scheduler import units
 from tests import base
@@ -11,7 +12,7 @@ class HostFromMappingTest(base.TestCase):
         host = Host.from_mapping({
             'name': 'h1', 'memory_mb': '10000', 'vcpus': '2.5',
             'disk_gb': 100, 'gpus': '2', 'gpu_model': 'T4', 'zone': 'az1',
-            'labels': {'rack': 'r1', 'ssd': True}, 'enabled': 'false',
+            'labels': {'rack': 'r1', 'ssd': 'true'}, 'enabled': 'false',
             'memory_mb_used': '512', 'vcpus_used': 0.5, 'disk_gb_used': '1',
             'ram_allocation_ratio': '1.5'})
 
@@ -22,8 +23,7 @@ class HostFromMappingTest(base.TestCase):
         self.assertEqual(2, host.gpus)
         self.assertEqual('T4', host.gpu_model)
         self.assertEqual('az1', host.zone)
-        # Label values are kept as text.
-        self.assertEqual({'rack': 'r1', 'ssd': 'True'}, host.labels)
+        self.assertEqual({'rack': 'r1', 'ssd': 'true'}, host.labels)
         self.assertFalse(host.enabled)
         self.assertEqual(512, host.memory_mb_used)
         self.assertEqual(500, host.vcpus_milli_used)
@@ -69,12 +69,35 @@ class HostFromMappingTest(base.TestCase):
             ('ram_allocation_ratio', -1.0, 'must not be negative'),
             ('enabled', 'perhaps', 'expected true or false'),
             ('labels', ['a'], 'expected a mapping'),
+            ('labels', {'ssd': True}, 'must be text'),
+            ('labels', {'rack': 7}, 'must be text'),
+            ('zone', ['az1'], 'expected text'),
+            ('gpu_model', 7, 'expected text'),
+            ('memory_mb', 1e30, 'at most'),
+            ('memory_mb', 10 ** 29, 'at most'),
+            ('memory_mb', 9223372036854775807, 'at most'),
+            ('memory_mb_used', 1e30, 'at most'),
+            ('disk_gb', '1e30', 'at most'),
+            ('vcpus', 1e30, 'at most'),
+            ('vcpus_milli', 2 ** 48 + 1, 'at most'),
+            ('gpus', 65, 'at most 64'),
+            ('gpus', 1e30, 'at most 64'),
+            ('cpu_allocation_ratio', 'nan', 'finite'),
+            ('ram_allocation_ratio', 1e30, 'at most'),
+            ('disk_allocation_ratio', float('inf'), 'finite'),
         ]
         for field, value, message in cases:
             error = self.assertRaises(units.FieldError, Host.from_mapping,
                                       {'name': 'h1', field: value})
             self.assertEqual(field, error.field, 'field %s' % field)
             self.assertIn(message, str(error), 'field %s' % field)
+
+    def test_largest_amounts_accepted(self):
+        host = Host.from_mapping({'name': 'h1', 'memory_mb': 2 ** 48,
+                                  'gpus': 64, 'ram_allocation_ratio': 1000})
+        self.assertEqual(2 ** 48, host.memory_mb)
+        self.assertEqual(64, host.gpus)
+        self.assertEqual(1000.0, host.ram_allocation_ratio)
 
     def test_missing_or_empty_name_rejected(self):
         for data in ({}, {'name': ''}, {'name': '  '}, {'name': 5}):
@@ -96,3 +119,33 @@ class HostTest(base.TestCase):
         error = self.assertRaises(units.FieldError, Host, 'h1',
                                   labels={'rack': 1})
         self.assertEqual('labels', error.field)
+
+    def test_rejects_amounts_above_the_maximum(self):
+        for field, value in (('memory_mb', 2 ** 48 + 1),
+                             ('vcpus_milli_used', 10 ** 30),
+                             ('gpus', 1000000)):
+            error = self.assertRaises(units.FieldError, Host, 'h1',
+                                      **{field: value})
+            self.assertEqual(field, error.field)
+            self.assertIn('at most', str(error))
+
+    def test_rejects_ratios_above_the_maximum(self):
+        for value in (1000.5, 1e18, float('nan'), float('inf'), '2'):
+            error = self.assertRaises(units.FieldError, Host, 'h1',
+                                      cpu_allocation_ratio=value)
+            self.assertEqual('cpu_allocation_ratio', error.field)
+
+    def test_rejects_bad_names(self):
+        for name in ('a\nb', 'tab\there', ' h1', 'h1 ', 'h' * 256, 'x\x00'):
+            error = self.assertRaises(units.FieldError, Host, name)
+            self.assertEqual('name', error.field, repr(name))
+
+    def test_names_are_case_sensitive(self):
+        self.assertNotEqual(Host('Node1'), Host('node1'))
+        self.assertEqual('h' * 255, Host('h' * 255).name)
+
+    def test_field_error_is_a_sora_exception(self):
+        error = self.assertRaises(exception.SoraException, Host, 'h1',
+                                  memory_mb=-1)
+        self.assertIsInstance(error, ValueError)
+        self.assertIsInstance(error, exception.InvalidValue)

@@ -1,6 +1,7 @@
 """Tests for the file, openb-csv and local inventory sources."""
 
 import json
+import logging
 import os
 import socket
 
@@ -67,8 +68,10 @@ class FileInventoryTest(InventoryTestCase):
                                   SchedulerManager, self.conf)
         self.assertEqual('name', error.field)
         self.assertEqual('h1', error.value)
-        self.assertEqual('hosts[0] (h1) and hosts[2] (h1)', error.location)
-        self.assertIn('appears twice', str(error))
+        self.assertEqual('hosts[0] and hosts[2]', error.location)
+        self.assertEqual("Invalid inventory %s: hosts[0] and hosts[2] both "
+                         "name host 'h1'; every host needs a unique name"
+                         % path, str(error))
 
     def test_bad_values_name_host_and_field(self):
         cases = [
@@ -81,6 +84,18 @@ class FileInventoryTest(InventoryTestCase):
             ('vcpus', -2, 'must not be negative'),
             ('disk_gb', None, 'expected a number'),
             ('enabled', 'sometimes', 'expected true or false'),
+            ('memory_mb', 1e30, 'at most 281474976710656'),
+            ('memory_mb', 100000000000000000000000000000, 'at most'),
+            ('memory_mb', 9223372036854775807, 'at most'),
+            ('vcpus', 1e30, 'at most'),
+            ('memory_mb_used', 1e30, 'at most'),
+            ('gpus', 1000000, 'at most 64'),
+            ('gpus', 1e30, 'at most 64'),
+            ('ram_allocation_ratio', 1e18, 'at most 1000'),
+            ('zone', ['az1'], 'expected text'),
+            ('gpu_model', 7, 'expected text'),
+            ('labels', {'rack': 1}, 'must be text'),
+            ('labels', {'ssd': True}, 'must be text'),
         ]
         for field, value, reason in cases:
             path = self._write_json([{'name': 'good'},
@@ -119,6 +134,90 @@ class FileInventoryTest(InventoryTestCase):
                                       SchedulerManager, self.conf)
             self.assertIn(reason, str(error))
 
+    def test_file_errors_read_naturally(self):
+        missing = os.path.join(self.folder, 'missing.json')
+        cases = [
+            (missing, 'Invalid inventory %s: cannot be read (No such file or '
+             'directory); check [inventory] path' % missing),
+            (self._write('list.json', '[]'), 'Invalid inventory %s: expected '
+             'an object with a "hosts" list at the top level, found an '
+             'array'),
+            (self._write('dict.json', '{"hosts": {}}'), 'Invalid inventory '
+             '%s: expected an object with a "hosts" list at the top level, '
+             'found an object without a "hosts" list'),
+            (self._write('extra.json', '{"hosts": [], "extra": 1}'),
+             "Invalid inventory %s: unknown top-level key 'extra'; the file "
+             'may only contain "hosts"'),
+            (self._write('broken.json', '{"hosts": [}'), 'Invalid inventory '
+             '%s at line 1 column 12: not valid JSON: Expecting value; fix '
+             'the syntax there'),
+        ]
+        for path, expected in cases:
+            self.flags(group='inventory', path=path)
+            error = self.assertRaises(exception.InvalidInventory,
+                                      SchedulerManager, self.conf)
+            if '%s' in expected:
+                expected %= path
+            self.assertEqual(expected, str(error))
+
+    def test_relative_path_shown_absolute(self):
+        self._write('extra.json', '{"hosts": [], "extra": 1}')
+        self.addCleanup(os.chdir, os.getcwd())
+        os.chdir(self.folder)
+        self.flags(group='inventory', path='extra.json')
+        error = self.assertRaises(exception.InvalidInventory,
+                                  SchedulerManager, self.conf)
+        self.assertEqual(os.path.join(os.path.realpath(self.folder),
+                                      'extra.json'),
+                         os.path.realpath(error.source))
+        self.assertTrue(os.path.isabs(error.source))
+
+    def test_non_utf8_file_rejected(self):
+        path = os.path.join(self.folder, 'latin.json')
+        with open(path, 'wb') as stream:
+            stream.write(b'\xff\xfe{"hosts": []}')
+        self.flags(group='inventory', path=path)
+        error = self.assertRaises(exception.InvalidInventory,
+                                  SchedulerManager, self.conf)
+        self.assertIn('not UTF-8 text', str(error))
+        self.assertIn('byte 0', str(error))
+
+    def test_byte_order_mark_accepted(self):
+        path = os.path.join(self.folder, 'bom.json')
+        with open(path, 'wb') as stream:
+            stream.write(b'\xef\xbb\xbf{"hosts": [{"name": "a"}]}')
+        self.assertEqual(['a'], self._load('file', path).store.hosts.names)
+
+    def test_huge_integer_literal_rejected(self):
+        path = self._write('huge.json', '{"hosts": [{"name": "a", '
+                           '"memory_mb": %s}]}' % ('9' * 5000))
+        self.flags(group='inventory', path=path)
+        error = self.assertRaises(exception.InvalidInventory,
+                                  SchedulerManager, self.conf)
+        self.assertIn('not valid JSON', str(error))
+
+    def test_empty_path_rejected(self):
+        for path in ('', '  '):
+            self.flags(group='inventory', path=path)
+            error = self.assertRaises(exception.ConfigError,
+                                      SchedulerManager, self.conf)
+            self.assertEqual('path', error.option)
+            self.assertIn('remove the option to use the sample inventory',
+                          str(error))
+
+    def test_load_logged_with_path(self):
+        logs = self.useFixture(fixtures.FakeLogger(
+            name='sora', level=logging.INFO, format='%(message)s'))
+        SchedulerManager(self.conf)
+        self.assertIn('Read 8 hosts from inventory source file (sample '
+                      'inventory %s)' % file_inventory.sample_path(),
+                      logs.output)
+
+        path = self._write_json([{'name': 'a'}])
+        self._load('file', path)
+        self.assertIn('Read 1 hosts from inventory source file (%s)' % path,
+                      logs.output)
+
     def test_invalid_inventory_changes_nothing(self):
         good = self._write_json([{'name': 'a', 'memory_mb': 100,
                                   'vcpus': 1}])
@@ -155,6 +254,9 @@ class OpenbCsvInventoryTest(InventoryTestCase):
             ('n2,1000,,0,', 'memory_mib', 'empty value'),
             ('n2,1000,1024,1.5,T4', 'gpu', 'fraction'),
             (',1000,1024,0,', 'name', 'non-empty host name'),
+            ('n2,1000,1e30,0,', 'memory_mib', 'at most'),
+            ('n2,1e30,1024,0,', 'cpu_milli', 'at most'),
+            ('n2,1000,1024,1000000,', 'gpu', 'at most 64'),
         ]
         for row, field, reason in cases:
             path = self._write('nodes.csv', CSV_HEADER + 'n1,1000,1024,0,\n'
@@ -174,7 +276,8 @@ class OpenbCsvInventoryTest(InventoryTestCase):
         error = self.assertRaises(exception.InvalidInventory,
                                   SchedulerManager, self.conf)
         self.assertEqual('n1', error.value)
-        self.assertEqual('line 2 (n1) and line 4 (n1)', error.location)
+        self.assertEqual('line 2 and line 4', error.location)
+        self.assertIn("line 2 and line 4 both name host 'n1'", str(error))
 
     def test_bad_header_and_rows(self):
         cases = [
@@ -188,6 +291,22 @@ class OpenbCsvInventoryTest(InventoryTestCase):
             error = self.assertRaises(exception.InvalidInventory,
                                       SchedulerManager, self.conf)
             self.assertIn(reason, str(error))
+
+    def test_non_utf8_file_rejected(self):
+        path = os.path.join(self.folder, 'nodes.csv')
+        with open(path, 'wb') as stream:
+            stream.write(CSV_HEADER.encode() + b'n\xff1,1000,1024,0,\n')
+        self.flags(group='inventory', source='openb-csv', path=path)
+        error = self.assertRaises(exception.InvalidInventory,
+                                  SchedulerManager, self.conf)
+        self.assertIn('not UTF-8 text', str(error))
+
+    def test_empty_path_rejected(self):
+        self.flags(group='inventory', source='openb-csv', path='')
+        error = self.assertRaises(exception.ConfigError, SchedulerManager,
+                                  self.conf)
+        self.assertEqual('path', error.option)
+        self.assertIn('the path is empty', str(error))
 
     def test_path_required(self):
         self.flags(group='inventory', source='openb-csv')

@@ -117,7 +117,7 @@ class InventoryReloadTest(base.TestCase):
 
         self.assertEqual(['a', 'b'], self.names())
         self.assertIn("'c'", self.log.output)
-        self.assertIn('appears twice', self.log.output)
+        self.assertIn('both name host', self.log.output)
 
     def test_bad_inventory_blocks_policy_change(self):
         # A reload is all or nothing: the valid new policy waits until the

@@ -224,6 +224,26 @@ class ManagerHostLifecycleTest(base.TestCase):
         self.manager.report_usage('a', memory_mb_used=400)
         self.assertEqual(600, self.manager.store.hosts.memory_mb_free[0])
 
+    def test_report_usage_rejects_bad_times_and_huge_usage(self):
+        for value in (float('nan'), float('inf'), 'x', True):
+            error = self.assertRaises(exception.InvalidRequest,
+                                      self.manager.report_usage, 'a',
+                                      at=value)
+            self.assertEqual('at', error.field)
+        error = self.assertRaises(exception.InvalidRequest,
+                                  self.manager.report_usage, 'a',
+                                  memory_mb_used=10 ** 30)
+        self.assertEqual('memory_mb_used', error.field)
+        self.manager.report_usage('a', memory_mb_used=400, at=5)
+        self.assertEqual(600, self.manager.store.hosts.memory_mb_free[0])
+
+    def test_select_destinations_needs_a_request_spec(self):
+        for value in (None, {'memory_mb': 1}):
+            error = self.assertRaises(exception.InvalidRequest,
+                                      self.manager.select_destinations,
+                                      value)
+            self.assertEqual('request', error.field)
+
     def test_set_hosts_rejects_duplicates(self):
         error = self.assertRaises(
             exception.InvalidInventory, self.manager.set_hosts,

@@ -200,3 +200,16 @@ class InProcessStoreHostTest(base.TestCase):
         self.store.report('a', {'memory_mb': 96}, at=5.0)
         self.assertEqual(4000, self.store.hosts.memory_mb_free[0])
         self.assertEqual(5.0, self.store.hosts.last_report[0])
+
+
+class InProcessStoreHostTypeTest(base.TestCase):
+
+    def test_non_host_rejected_unchanged(self):
+        store = InProcessStore()
+        store.load([Host('a', memory_mb=10)])
+        cases = [(store.add_host, {'name': 'b'}), (store.update_host, 'a'),
+                 (store.load, [Host('b'), None])]
+        for call, value in cases:
+            error = self.assertRaises(exception.InvalidValue, call, value)
+            self.assertIn('expected a Host', str(error))
+            self.assertEqual(['a'], store.hosts.names)

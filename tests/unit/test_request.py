@@ -64,3 +64,64 @@ class RequestSpecBuildTest(base.TestCase):
                                   memory_mb='1024')
         self.assertEqual('memory_mb', error.field)
         self.assertIn('expected an integer', str(error))
+
+    def test_single_string_is_one_name(self):
+        request = RequestSpec.build(same_host='h1', different_host='h2',
+                                    gpu_models='V100')
+        self.assertEqual(frozenset({'h1'}), request.same_host)
+        self.assertEqual(frozenset({'h2'}), request.different_host)
+        self.assertEqual(frozenset({'V100'}), request.gpu_models)
+
+    def test_lists_of_names_accepted(self):
+        request = RequestSpec.build(different_host=['h1', 'h2'])
+        self.assertEqual(frozenset({'h1', 'h2'}), request.different_host)
+
+    def test_field_types_checked(self):
+        cases = [
+            ('required_labels', ['a']),
+            ('required_labels', 'rack=r1'),
+            ('required_labels', {'rack': 1}),
+            ('same_host', 5),
+            ('different_host', ['']),
+            ('gpu_models', [7]),
+            ('availability_zone', ['az1']),
+            ('group', 3),
+        ]
+        for field, value in cases:
+            error = self.assertRaises(exception.InvalidRequest,
+                                      RequestSpec.build, **{field: value})
+            self.assertEqual(field, error.field, field)
+
+    def test_direct_construction_checks_set_fields(self):
+        error = self.assertRaises(exception.InvalidRequest, RequestSpec,
+                                  same_host='h1')
+        self.assertEqual('same_host', error.field)
+        self.assertIn('frozenset', str(error))
+
+    def test_gpu_share_without_gpus_rejected(self):
+        error = self.assertRaises(exception.InvalidRequest, RequestSpec.build,
+                                  gpu_milli=500)
+        self.assertEqual('gpu_milli', error.field)
+        self.assertIn('gpus=1', str(error))
+        self.assertEqual(0, RequestSpec.build(gpu_milli=1000).gpus)
+
+    def test_amounts_above_the_maximum_rejected(self):
+        for field, value in (('memory_mb', 10 ** 30), ('vcpus', 1e30),
+                             ('disk_gb', '1e30'), ('gpus', 65),
+                             ('gpus', 1000000)):
+            error = self.assertRaises(exception.InvalidRequest,
+                                      RequestSpec.build, **{field: value})
+            self.assertEqual(field, error.field)
+            self.assertIn('at most', str(error))
+        error = self.assertRaises(exception.InvalidRequest, RequestSpec.build,
+                                  gpus=1e30)
+        self.assertIn('at most 64', str(error))
+        error = self.assertRaises(exception.InvalidRequest, RequestSpec,
+                                  memory_mb=2 ** 48 + 1)
+        self.assertEqual('memory_mb', error.field)
+
+    def test_enormous_integer_named_by_size(self):
+        error = self.assertRaises(exception.InvalidRequest,
+                                  RequestSpec.build, memory_mb=10 ** 5000)
+        self.assertEqual('memory_mb', error.field)
+        self.assertIn('<an integer of 16610 bits>', str(error))

@@ -115,3 +115,37 @@ class ParseBoolTest(base.TestCase):
                                   'enabled', 'maybe')
         self.assertEqual('enabled', error.field)
         self.assertIn('expected true or false', str(error))
+
+
+class MaximumTest(base.TestCase):
+
+    def test_count_above_the_maximum_rejected(self):
+        for value in (2 ** 48 + 1, 10 ** 30, 1e30, '1e30',
+                      '100000000000000000000000000000'):
+            error = self.assertRaises(units.FieldError, units.parse_count,
+                                      'memory_mb', value)
+            self.assertEqual('memory_mb', error.field)
+            self.assertIn('at most %d' % units.MAX_AMOUNT, str(error))
+        self.assertEqual(2 ** 48, units.parse_count('memory_mb', 2 ** 48))
+
+    def test_count_takes_its_own_maximum(self):
+        self.assertEqual(64, units.parse_count('gpus', 64, units.MAX_GPUS))
+        self.assertRaises(units.FieldError, units.parse_count, 'gpus', 65,
+                          units.MAX_GPUS)
+
+    def test_milli_above_the_maximum_rejected(self):
+        self.assertEqual(2 ** 48, units.parse_milli('vcpus',
+                                                    '281474976710.656'))
+        for value in ('281474976710.657', 1e30, 10 ** 30):
+            self.assertRaises(units.FieldError, units.parse_milli, 'vcpus',
+                              value)
+
+    def test_ratio_above_the_maximum_rejected(self):
+        self.assertEqual(1000.0, units.parse_ratio('r', 1000))
+        for value in (1000.001, 1e18, 1e30):
+            error = self.assertRaises(units.FieldError, units.parse_ratio,
+                                      'r', value)
+            self.assertIn('at most 1000', str(error))
+
+    def test_largest_amount_times_largest_ratio_fits_int64(self):
+        self.assertLess(units.MAX_AMOUNT * units.MAX_RATIO, 2 ** 62)
