@@ -191,8 +191,6 @@ class SchedulerManager:
                 self.conf, self.sources[plugins.INVENTORY_NAMESPACE])
             dropped = self.store.load(hosts)
             self._source_hosts = hosts
-        LOG.info('Loaded %d hosts from inventory source %s',
-                 len(hosts), self.conf.inventory.source)
         for claim in dropped:
             LOG.warning('Dropped claim %s on host %s: the host is no longer '
                         'in the inventory', claim.claim_id, claim.host)
