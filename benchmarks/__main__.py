@@ -26,6 +26,7 @@ MEASUREMENTS = (
     'cold_start',
     'memory',
     'replay',
+    'etcd',
 )
 
 DEFAULT_SIZES = (1000, 5000, 20000, 100000)
