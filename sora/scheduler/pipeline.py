@@ -189,10 +189,16 @@ class Pipeline:
                context: filter_base.FilterContext) -> np.ndarray:
         """Return a boolean array of the hosts that pass every filter."""
         mask = np.ones(len(table), bool)
+        everyone = filter_base.all_pass(table)
         debug = LOG.isEnabledFor(logging.DEBUG)
         for host_filter in self.filters:
             before = np.count_nonzero(mask) if debug else 0
-            mask &= host_filter.filter_hosts(table, request, context, mask)
+            passes = host_filter.filter_hosts(table, request, context, mask)
+            if passes is everyone and not debug:
+                # The request does not use this filter, so it removes no
+                # host and the mask stays as it is.
+                continue
+            mask &= passes
             if debug:
                 kept = np.count_nonzero(mask)
                 LOG.debug('Filter %s kept %d hosts and removed %d for '
