@@ -33,6 +33,12 @@ RESOURCES = ('memory_mb', 'vcpus_milli', 'disk_gb')
 
 CARD_MILLI = 1000
 
+# Per resource, the columns that a claim changes and the usable column that
+# caps the fit, so that HostTable.apply builds no names per claim.
+_CLAIM_COLUMNS = tuple(
+    (name, name + '_claimed', name + '_used', name + '_free', name + '_fit',
+     name + '_usable') for name in RESOURCES)
+
 _INT = np.int64
 
 
@@ -407,20 +413,25 @@ class HostTable:
               cards: Iterable[int], gpu_milli: int, sign: int) -> None:
         """Add (sign=1) or remove (sign=-1) one instance's usage on a host."""
         cols = self._cols
-        for name in RESOURCES:
+        for name, claimed_key, used_key, free_key, fit_key, usable_key in \
+                _CLAIM_COLUMNS:
             amount = amounts.get(name)
             if not amount:
                 continue
             # A claim changes neither capacity nor usable, so the derived
             # columns move by the same amount, which is what a full
             # refresh would compute at a fraction of its cost per claim.
+            # The sums are taken on Python integers read with item(),
+            # because numpy's arithmetic on one element costs several
+            # times more.
             delta = sign * amount
-            cols[name + '_claimed'][row] += delta
-            cols[name + '_used'][row] += delta
-            free = cols[name + '_free'].item(row) - delta
-            cols[name + '_free'][row] = free
-            cols[name + '_fit'][row] = min(free,
-                                           cols[name + '_usable'].item(row))
+            claimed = cols[claimed_key]
+            claimed[row] = claimed.item(row) + delta
+            used = cols[used_key]
+            used[row] = used.item(row) + delta
+            free = cols[free_key].item(row) - delta
+            cols[free_key][row] = free
+            cols[fit_key][row] = min(free, cols[usable_key].item(row))
         cards = list(cards)
         if cards:
             # One scalar update per card: fancy indexing with a list costs
@@ -429,7 +440,8 @@ class HostTable:
             for card in cards:
                 used[row, card] += sign * gpu_milli
             self._refresh_gpus(row)
-        cols['instances'][row] += sign
+        instances = cols['instances']
+        instances[row] = instances.item(row) + sign
 
     def set_usage(self, row: int, claimed: Mapping[str, int],
                   external: Mapping[str, int], gpu_used: Iterable[int],
