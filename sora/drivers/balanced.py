@@ -28,13 +28,28 @@ class BalancedDriver(base.SchedulerDriver):
 
     def score_hosts(self, hosts: HostTable, rows: np.ndarray,
                     request: RequestSpec) -> np.ndarray:
-        fractions = np.array([
+        cpu, memory, gpu = (
             usage.used_fraction_after(hosts, rows, request, r)
-            for r in ('vcpus_milli', 'memory_mb', 'gpu')])
-        counted = np.ones(fractions.shape, bool)
-        counted[2] = hosts.gpus_total[rows] > 0
+            for r in ('vcpus_milli', 'memory_mb', 'gpu'))
+        has_gpu = hosts.gpus_total[rows] > 0
+        count = np.where(has_gpu, 3.0, 2.0)
 
-        count = counted.sum(axis=0)
-        mean = np.where(counted, fractions, 0.0).sum(axis=0) / count
-        deviation = np.where(counted, fractions - mean, 0.0)
-        return -np.sqrt((deviation ** 2).sum(axis=0) / count)
+        # The GPU term is added only where the host has cards. The sums
+        # run in the order CPU, memory, GPU, so the scores are the same
+        # numbers as a mean and a deviation over the stacked fractions.
+        mean = np.add(cpu, memory)
+        np.add(mean, gpu, out=mean, where=has_gpu)
+        mean /= count
+
+        squares = _square_deviation(cpu, mean)
+        squares += _square_deviation(memory, mean)
+        np.add(squares, _square_deviation(gpu, mean), out=squares,
+               where=has_gpu)
+        squares /= count
+        np.sqrt(squares, out=squares)
+        return np.negative(squares, out=squares)
+
+
+def _square_deviation(fraction: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    deviation = np.subtract(fraction, mean)
+    return np.multiply(deviation, deviation, out=deviation)

@@ -40,13 +40,15 @@ class BinpackDriver(base.SchedulerDriver):
             weighed.append('disk_gb')
         leftovers = []
         for resource in weighed:
-            largest = usage.capacity(hosts, resource).max(initial=0.0)
+            largest = usage.largest_capacity(hosts, resource)
             if largest <= 0:
                 # No host has any of it: it cannot tell hosts apart, and
                 # skipping it keeps the scores finite.
                 continue
-            leftovers.append(
-                usage.free_after(hosts, rows, request, resource) / largest)
+            leftover = usage.free_after(hosts, rows, request, resource)
+            leftover /= largest
+            leftovers.append(leftover)
         if not leftovers:
             return np.zeros(len(rows))
-        return -np.mean(leftovers, axis=0)
+        scores = usage.mean_of(leftovers)
+        return np.negative(scores, out=scores)

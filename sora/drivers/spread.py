@@ -32,4 +32,5 @@ class SpreadDriver(base.SchedulerDriver):
             resources.append('gpu')
         fractions = [usage.used_fraction_after(hosts, rows, request, r)
                      for r in resources]
-        return -np.mean(fractions, axis=0)
+        scores = usage.mean_of(fractions)
+        return np.negative(scores, out=scores)
