@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from oslo_config import cfg
 
 from sora.drivers import base
 from sora.drivers import usage
@@ -26,25 +27,43 @@ class BalancedDriver(base.SchedulerDriver):
     of them with ``[filter_scheduler] shuffle_best_same_weighed_hosts``.
     """
 
+    def __init__(self, conf: cfg.ConfigOpts) -> None:
+        super().__init__(conf)
+        self._capacities = usage.CapacityCache()
+
     def score_hosts(self, hosts: HostTable, rows: np.ndarray,
                     request: RequestSpec) -> np.ndarray:
         cpu, memory, gpu = (
-            usage.used_fraction_after(hosts, rows, request, r)
+            usage.used_fraction_after(hosts, rows, request, r,
+                                      self._capacities)
             for r in ('vcpus_milli', 'memory_mb', 'gpu'))
-        has_gpu = hosts.gpus_total[rows] > 0
-        count = np.where(has_gpu, 3.0, 2.0)
+        # 1.0 for a host with GPU cards and 0.0 for one without. Its GPU
+        # terms are multiplied by it instead of being selected with a
+        # mask, because masks that pick hosts at random cost several times
+        # a plain pass.
+        gpu_capacities = self._capacities.get(hosts, 'gpu')
+        if gpu_capacities.present is None:
+            has_gpu = np.ones(len(rows))
+        else:
+            has_gpu = gpu_capacities.present.take(rows)
+        count = has_gpu + 2.0
 
-        # The GPU term is added only where the host has cards. The sums
-        # run in the order CPU, memory, GPU, so the scores are the same
-        # numbers as a mean and a deviation over the stacked fractions.
+        # The sums run in the order CPU, memory, GPU, so the scores are the
+        # same numbers as a mean and a deviation over the stacked
+        # fractions. On a host without cards the GPU terms are 0.0, and
+        # adding 0.0 changes no sum here: the fractions are 1 - x, never
+        # -0.0, and the squares are never negative.
         mean = np.add(cpu, memory)
-        np.add(mean, gpu, out=mean, where=has_gpu)
+        gpu_term = np.multiply(gpu, has_gpu)
+        mean += gpu_term
         mean /= count
 
         squares = _square_deviation(cpu, mean)
         squares += _square_deviation(memory, mean)
-        np.add(squares, _square_deviation(gpu, mean), out=squares,
-               where=has_gpu)
+        gpu_deviation = np.subtract(gpu, mean, out=gpu_term)
+        gpu_deviation *= has_gpu
+        squares += np.multiply(gpu_deviation, gpu_deviation,
+                               out=gpu_deviation)
         squares /= count
         np.sqrt(squares, out=squares)
         return np.negative(squares, out=squares)

@@ -76,8 +76,9 @@ class HostTable:
         self.labels: list[dict[str, str]] = []
         self.gpu_models: list[str] = ['']
         self.zones: list[str] = ['']
-        # Raised on every change to hosts, never on claims, so that plugins
-        # can cache what they derive from labels, zones or models.
+        # Raised on every change to hosts or to the capacity settings, never
+        # on claims, so that plugins can cache what they derive from
+        # labels, zones, models or capacities.
         self.generation = 0
         self._cols: dict[str, np.ndarray] = {}
         self._views: dict[str, np.ndarray] = {}
@@ -246,6 +247,8 @@ class HostTable:
         self.settings = settings
         for name in RESOURCES:
             self._refresh_resource(name, slice(None))
+        # Capacities changed, so caches derived from them must go.
+        self.generation += 1
 
     # -- reading ----------------------------------------------------------
 
