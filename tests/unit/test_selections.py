@@ -1,11 +1,13 @@
 """Selections: tie-breaks, alternates and requests for many instances."""
 
 import collections
+import uuid
 
 import testscenarios
 
 from sora import exception
 from sora.scheduler.request import RequestSpec
+from sora.scheduler import selection as selection_mod
 from tests import base
 from tests import placement
 
@@ -153,3 +155,30 @@ class ManyInstancesTest(base.TestCase):
             group_policy='anti-affinity', max_per_host=2))
         self.assertEqual({'a': 2, 'b': 2},
                          collections.Counter(s.host for s in selections))
+
+
+class ClaimIdTest(base.TestCase):
+
+    def test_ids_are_version_4_uuids(self):
+        ids = [selection_mod.new_claim_id() for _ in range(2000)]
+        self.assertEqual(2000, len(set(ids)))
+        for text in ids:
+            parsed = uuid.UUID(text)
+            self.assertEqual(4, parsed.version, text)
+            self.assertEqual(uuid.RFC_4122, parsed.variant, text)
+            self.assertEqual(str(parsed), text)
+
+    def test_every_random_bit_varies(self):
+        # 122 bits are random; the 6 version and variant bits are fixed.
+        values = [uuid.UUID(selection_mod.new_claim_id()).int
+                  for _ in range(200)]
+        fixed = (0xF << 76) | (0x3 << 62)
+        varying = 0
+        for value in values:
+            varying |= value ^ values[0]
+        self.assertEqual((1 << 128) - 1 - fixed, varying)
+
+    def test_store_claims_use_them(self):
+        manager = placement.manager(self, TEN_HOSTS)
+        selection, = manager.select_destinations(RequestSpec(memory_mb=1))
+        self.assertEqual(4, uuid.UUID(selection.claim.claim_id).version)
