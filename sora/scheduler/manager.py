@@ -302,7 +302,9 @@ class SchedulerManager:
         if len(table) == 0:
             raise self._no_valid_host(pipeline, request, context)
         mask = pipeline.filter(table, request, context)
-        rows = np.flatnonzero(mask)
+        # The mask is one-dimensional, so nonzero() gives its rows without
+        # the reshaping that np.flatnonzero adds.
+        rows = mask.nonzero()[0]
         if not len(rows):
             raise self._no_valid_host(pipeline, request, context)
 
