@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Mapping
 import math
+import operator
 import time
 
 import numpy as np
@@ -32,6 +33,12 @@ from sora.scheduler.host_state import HostState
 RESOURCES = ('memory_mb', 'vcpus_milli', 'disk_gb')
 
 CARD_MILLI = 1000
+
+# The allocation-ratio column of each resource and the Host field that
+# fills it; None in the field is NaN in the column.
+_RATIO_FIELDS = (('memory_mb_ratio', 'ram_allocation_ratio'),
+                 ('vcpus_milli_ratio', 'cpu_allocation_ratio'),
+                 ('disk_gb_ratio', 'disk_allocation_ratio'))
 
 # Per resource, the columns that a claim changes and the usable column that
 # caps the fit, so that HostTable.apply builds no names per claim.
@@ -105,39 +112,45 @@ class HostTable:
         cols['instances'] = np.zeros(count, _INT)
         return cols
 
-    def _code(self, table: list[str], value: str) -> int:
-        try:
-            return table.index(value)
-        except ValueError:
-            table.append(value)
-            return len(table) - 1
+    def _codes(self, table: list[str], values: Iterable[str]) -> list[int]:
+        # The position of each value in table, appending the new ones.
+        positions = {value: code for code, value in enumerate(table)}
+        codes = []
+        for value in values:
+            code = positions.get(value)
+            if code is None:
+                code = positions[value] = len(table)
+                table.append(value)
+            codes.append(code)
+        return codes
 
-    def _fill_row(self, cols: dict[str, np.ndarray], row: int,
-                  host: Host, now: float) -> None:
+    def _fill_rows(self, cols: dict[str, np.ndarray], start: int,
+                   hosts: list[Host], now: float) -> None:
+        # Each column is written once from a list, because writing one
+        # element at a time costs several times as much for many hosts.
+        rows = slice(start, start + len(hosts))
+
+        def values(field: str) -> list:
+            return list(map(operator.attrgetter(field), hosts))
+
         for name in RESOURCES:
-            cols[name + '_total'][row] = getattr(host, name)
-            cols[name + '_external'][row] = getattr(host, name + '_used')
-        cols['memory_mb_ratio'][row] = (
-            np.nan if host.ram_allocation_ratio is None
-            else host.ram_allocation_ratio)
-        cols['vcpus_milli_ratio'][row] = (
-            np.nan if host.cpu_allocation_ratio is None
-            else host.cpu_allocation_ratio)
-        cols['disk_gb_ratio'][row] = (
-            np.nan if host.disk_allocation_ratio is None
-            else host.disk_allocation_ratio)
-        cols['gpus_total'][row] = host.gpus
-        cols['gpu_model'][row] = self._code(self.gpu_models, host.gpu_model)
-        cols['zone'][row] = self._code(self.zones, host.zone)
-        cols['enabled'][row] = host.enabled
-        cols['last_report'][row] = now
+            cols[name + '_total'][rows] = values(name)
+            cols[name + '_external'][rows] = values(name + '_used')
+        for column, field in _RATIO_FIELDS:
+            cols[column][rows] = [np.nan if ratio is None else ratio
+                                  for ratio in values(field)]
+        cols['gpus_total'][rows] = values('gpus')
+        cols['gpu_model'][rows] = self._codes(self.gpu_models,
+                                              values('gpu_model'))
+        cols['zone'][rows] = self._codes(self.zones, values('zone'))
+        cols['enabled'][rows] = values('enabled')
+        cols['last_report'][rows] = now
 
     def _build_columns(self, hosts: list[Host]) -> None:
         now = time.time()
         cards = max([h.gpus for h in hosts] + [1])
         cols = self._empty(len(hosts), cards)
-        for row, host in enumerate(hosts):
-            self._fill_row(cols, row, host, now)
+        self._fill_rows(cols, 0, hosts, now)
         self._cols = cols
         self.names = [h.name for h in hosts]
         self._rows = {name: row for row, name in enumerate(self.names)}
@@ -339,7 +352,7 @@ class HostTable:
         row = bisect.bisect_left(self.names, host.name)
         self._grow_cards(host.gpus)
         one = self._empty(1, self._cols['gpu_used'].shape[1])
-        self._fill_row(one, 0, host, time.time())
+        self._fill_rows(one, 0, [host], time.time())
         for key, column in self._cols.items():
             self._cols[key] = np.insert(column, row, one[key], axis=0)
         self.names.insert(row, host.name)
@@ -353,7 +366,7 @@ class HostTable:
         row = self._rows[host.name]
         self._grow_cards(host.gpus)
         cols = self._cols
-        self._fill_row(cols, row, host, cols['last_report'][row])
+        self._fill_rows(cols, row, [host], cols['last_report'][row])
         self.labels[row] = dict(host.labels)
         self.generation += 1
         self._refresh_row(row)
