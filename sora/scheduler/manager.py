@@ -89,7 +89,11 @@ class SchedulerManager:
         self._source_hosts: list[Host] | None = None
 
         self._pipeline = pipeline_mod.Pipeline.build(self.conf, self.sources)
-        self._rng = _selection_rng(self.conf.scheduler.seed)
+        # The generator for tie shuffling and host_subset_size, made by
+        # _random() on first use from the seed at startup, because numpy
+        # takes tens of milliseconds to import numpy.random.
+        self._seed = self.conf.scheduler.seed
+        self._rng: np.random.Generator | None = None
         self.store = store or state_loader.load_store(
             self.conf, self.sources[state_loader.STATE_NAMESPACE])
         with self.store.lock:
@@ -310,8 +314,10 @@ class SchedulerManager:
 
         settings = pipeline.settings
         limit = max(settings.max_attempts, settings.host_subset_size)
-        ranked = pipeline.rank(table, rows, request, limit, self._rng)
-        chosen = ranked.pop(subset_pick(len(ranked), settings, self._rng))
+        rng = (self._random() if settings.shuffle_ties
+               or settings.host_subset_size > 1 else None)
+        ranked = pipeline.rank(table, rows, request, limit, rng)
+        chosen = ranked.pop(subset_pick(len(ranked), settings, rng))
         order = [chosen] + ranked
         names = [table.names[row] for row in order]
 
@@ -338,6 +344,11 @@ class SchedulerManager:
             return Selection(name, claim, alternates)
         raise exception.NoValidHost(len(table), {'claim failed': len(names)},
                                     request.request_id)
+
+    def _random(self) -> np.random.Generator:
+        if self._rng is None:
+            self._rng = _selection_rng(self._seed)
+        return self._rng
 
     def _no_valid_host(self, pipeline: pipeline_mod.Pipeline,
                        request: RequestSpec,
@@ -434,8 +445,11 @@ def _claimable(table: HostTable, rows: list[int], request: RequestSpec,
 
 
 def subset_pick(count: int, settings: pipeline_mod.Settings,
-                rng: np.random.Generator) -> int:
-    """Return the position of the chosen host among the ranked ones."""
+                rng: np.random.Generator | None) -> int:
+    """Return the position of the chosen host among the ranked ones.
+
+    ``rng`` may be None when ``[filter_scheduler] host_subset_size`` is 1.
+    """
     if settings.host_subset_size <= 1 or count <= 1:
         return 0
     return int(rng.integers(min(settings.host_subset_size, count)))

@@ -229,8 +229,11 @@ class Pipeline:
         return dict(reasons)
 
     def rank(self, table: HostTable, rows: np.ndarray, request: RequestSpec,
-             limit: int, rng: np.random.Generator) -> list[int]:
+             limit: int, rng: np.random.Generator | None) -> list[int]:
         """Return up to ``limit`` candidate rows, best first.
+
+        ``rng`` breaks ties when ``shuffle_best_same_weighed_hosts`` is
+        set, and may be None otherwise.
 
         Raise PolicyError, before anything is claimed, when the policy
         returns something other than candidate hosts or finite scores.

@@ -48,6 +48,32 @@ class TieBreakTest(base.TestCase):
         self.assertGreaterEqual(len(winners), 5, winners)
 
 
+class ShuffleSeedTest(base.TestCase):
+
+    def _picks(self, seed_after_start=None):
+        self.flags(group='scheduler', seed=11)
+        manager = placement.manager(self, TEN_HOSTS, policy='memory',
+                                    shuffle_best_same_weighed_hosts=True,
+                                    host_subset_size=3)
+        if seed_after_start is not None:
+            self.flags(group='scheduler', seed=seed_after_start)
+        picks = []
+        for _ in range(30):
+            selection, = manager.select_destinations(
+                RequestSpec(memory_mb=1))
+            picks.append(selection.host)
+            manager.release(selection)
+        return picks
+
+    def test_same_seed_same_picks(self):
+        self.assertEqual(self._picks(), self._picks())
+
+    def test_seed_read_at_startup(self):
+        # The generator is made at the first shuffle, from the seed that
+        # the manager read when it started.
+        self.assertEqual(self._picks(), self._picks(seed_after_start=99))
+
+
 class AlternatesTest(base.TestCase):
 
     scenarios = placement.policy_scenarios()
