@@ -33,19 +33,11 @@ class BalancedDriver(base.SchedulerDriver):
 
     def score_hosts(self, hosts: HostTable, rows: np.ndarray,
                     request: RequestSpec) -> np.ndarray:
-        cpu, memory, gpu = (
+        cpu, memory = (
             usage.used_fraction_after(hosts, rows, request, r,
                                       self._capacities)
-            for r in ('vcpus_milli', 'memory_mb', 'gpu'))
-        # 1.0 for a host with GPU cards and 0.0 for one without. Its GPU
-        # terms are multiplied by it instead of being selected with a
-        # mask, because masks that pick hosts at random cost several times
-        # a plain pass.
-        gpu_capacities = self._capacities.get(hosts, 'gpu')
-        if gpu_capacities.present is None:
-            has_gpu = np.ones(len(rows))
-        else:
-            has_gpu = gpu_capacities.present.take(rows)
+            for r in ('vcpus_milli', 'memory_mb'))
+        gpu, has_gpu = self._gpu_terms(hosts, rows, request)
         count = has_gpu + 2.0
 
         # The sums run in the order CPU, memory, GPU, so the scores are the
@@ -54,19 +46,36 @@ class BalancedDriver(base.SchedulerDriver):
         # adding 0.0 changes no sum here: the fractions are 1 - x, never
         # -0.0, and the squares are never negative.
         mean = np.add(cpu, memory)
-        gpu_term = np.multiply(gpu, has_gpu)
-        mean += gpu_term
+        mean += gpu
         mean /= count
 
         squares = _square_deviation(cpu, mean)
         squares += _square_deviation(memory, mean)
-        gpu_deviation = np.subtract(gpu, mean, out=gpu_term)
+        gpu_deviation = np.subtract(gpu, mean, out=gpu)
         gpu_deviation *= has_gpu
         squares += np.multiply(gpu_deviation, gpu_deviation,
                                out=gpu_deviation)
         squares /= count
         np.sqrt(squares, out=squares)
         return np.negative(squares, out=squares)
+
+    def _gpu_terms(self, hosts: HostTable, rows: np.ndarray,
+                   request: RequestSpec) -> tuple[np.ndarray, np.ndarray]:
+        """Return the GPU fraction in use and 1.0 or 0.0 for having cards.
+
+        The fraction is the GPU share in use after the placement on a host
+        with cards, and 0.0 on a host without any, so that it adds nothing
+        to the mean there. The terms are weighted with the second array
+        instead of being selected with a mask, because masks that pick
+        hosts at random cost several times a plain pass.
+        """
+        share, has_gpu = usage.left_share_after(hosts, rows, request, 'gpu',
+                                                self._capacities)
+        if has_gpu is None:
+            has_gpu = np.ones(len(rows))
+        # 1 - share with cards, as used_fraction_after computes it, and
+        # 0 - 0 = 0 without.
+        return np.subtract(has_gpu, share, out=share), has_gpu
 
 
 def _square_deviation(fraction: np.ndarray, mean: np.ndarray) -> np.ndarray:

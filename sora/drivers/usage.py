@@ -148,21 +148,13 @@ def used_fraction_after(hosts: HostTable, rows: np.ndarray,
     result is always finite. The result is a new array that the caller may
     change in place.
     """
-    left = free_after(hosts, rows, request, resource)
     if cache is not None:
-        capacities = cache.get(hosts, resource)
-        if capacities.present is not None:
-            # A host without capacity gets 1 - 0 / 1 = 1 (full). For the
-            # others, multiplying by 1.0 and dividing by their capacity
-            # gives the numbers of the masked division below, which costs
-            # several times as much when the mask picks hosts at random.
-            left *= capacities.present.take(rows)
-            divisor = capacities.divisor.take(rows)  # type: ignore
-        else:
-            divisor = capacities.column.take(rows)
-        fraction = np.divide(left, divisor, out=left)
-        return np.subtract(1.0, fraction, out=fraction)
+        # A host without capacity gets 1 - 0 = 1 (full).
+        share, _present = left_share_after(hosts, rows, request, resource,
+                                           cache)
+        return np.subtract(1.0, share, out=share)
 
+    left = free_after(hosts, rows, request, resource)
     if resource == 'gpu':
         total = hosts.gpus_total.take(rows) * float(CARD_MILLI)
     else:
@@ -172,6 +164,32 @@ def used_fraction_after(hosts: HostTable, rows: np.ndarray,
     fraction = np.divide(left, total, out=np.zeros(len(rows)),
                          where=total > 0)
     return np.subtract(1.0, fraction, out=fraction)
+
+
+def left_share_after(hosts: HostTable, rows: np.ndarray,
+                     request: RequestSpec, resource: str,
+                     cache: CapacityCache
+                     ) -> tuple[np.ndarray, np.ndarray | None]:
+    """Return the share of capacity each candidate would have left.
+
+    The first array is what a candidate would have free after the
+    placement divided by its capacity, and 0 for a host without capacity;
+    the caller may change it in place. The second is
+    ``Capacities.present`` for the candidates (1.0 for a host with
+    capacity, 0.0 for one without), or None when every host has capacity.
+    """
+    left = free_after(hosts, rows, request, resource)
+    capacities = cache.get(hosts, resource)
+    if capacities.present is None:
+        return np.divide(left, capacities.column.take(rows), out=left), None
+    # Multiplying by 1.0 and dividing by the capacity gives the numbers of
+    # a division masked to the hosts with capacity, which costs several
+    # times as much when the mask picks hosts at random. A host without
+    # capacity gets 0 / 1.
+    present = capacities.present.take(rows)
+    left *= present
+    left /= capacities.divisor.take(rows)  # type: ignore[operator]
+    return left, present
 
 
 def mean_of(columns: Sequence[np.ndarray]) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from sora.drivers.balanced import BalancedDriver
 from sora.drivers import usage
 from sora.scheduler.host import Host
 from sora.scheduler.host_table import CapacitySettings
@@ -127,3 +128,42 @@ class FractionWithCacheTest(base.TestCase):
             usage.CapacityCache())
         # a: 1 - (2000 - 500) / 2000; c: 1 - (4000 - 500) / 4000.
         self.assertEqual([0.25, 1.0, 0.125, 1.0], fraction.tolist())
+
+
+def stacked_balanced(table, rows, request):
+    """Return balanced's scores from the fractions stacked in one array."""
+    fractions = np.array([
+        usage.used_fraction_after(table, rows, request, resource)
+        for resource in ('vcpus_milli', 'memory_mb', 'gpu')])
+    counted = np.ones(fractions.shape, bool)
+    counted[2] = table.gpus_total[rows] > 0
+    count = counted.sum(axis=0)
+    mean = np.where(counted, fractions, 0.0).sum(axis=0) / count
+    deviation = np.where(counted, fractions - mean, 0.0)
+    return -np.sqrt((deviation ** 2).sum(axis=0) / count)
+
+
+class BalancedWithCacheTest(base.TestCase):
+
+    def test_same_numbers_as_stacked_fractions(self):
+        with_cards = [placement.host('g%d' % i, memory_mb=4096 * (i + 1),
+                                     vcpus=4 * (i + 1), gpus=i + 1,
+                                     gpu_model='T4', memory_mb_used=1000 * i)
+                      for i in range(4)]
+        tables = {
+            'mixed': placement.table(*hosts()),
+            'every host has cards': placement.table(*with_cards),
+            'no host has cards': placement.table(
+                *[h for h in hosts() if not h.gpus]),
+        }
+        requests = [RequestSpec(memory_mb=512, vcpus_milli=500),
+                    RequestSpec(memory_mb=1024, vcpus_milli=250, gpus=1,
+                                gpu_milli=300)]
+        driver = BalancedDriver(self.conf)
+        for label, table in tables.items():
+            rows = np.arange(len(table))
+            for request in requests:
+                expected = stacked_balanced(table, rows, request)
+                scores = driver.score_hosts(table, rows, request)
+                self.assertEqual(expected.tobytes(), scores.tobytes(),
+                                 '%s %r' % (label, request))
