@@ -103,7 +103,20 @@ def normalize(values: np.ndarray) -> np.ndarray:
     values = np.asarray(values, dtype=float)
     if not len(values):
         return values
-    return _scale(values, values.min(), values.max())
+    return _scale(values, *_value_range(values))
+
+
+def _value_range(values: np.ndarray) -> tuple[float, float]:
+    """Return the lowest and the highest of a non-empty float array.
+
+    Both are NaN when a value is NaN, as with min() and max(). argmin()
+    and argmax() cost about half as much as min() and max() here, because
+    numpy's reductions have a fixed cost of about three microseconds even
+    on a few numbers. They return the first of equal values, so the result
+    may be 0.0 where min() gives -0.0 or the reverse, and then the scaled
+    weights differ at most in the sign of a zero, which ranks the same.
+    """
+    return values[values.argmin()], values[values.argmax()]
 
 
 def _scale(values: np.ndarray, low: float, high: float) -> np.ndarray:
@@ -112,7 +125,7 @@ def _scale(values: np.ndarray, low: float, high: float) -> np.ndarray:
     if high == low:
         return np.zeros(len(values))
     span = high - low
-    if not np.isfinite(span):
+    if not math.isfinite(span):
         # The span of two huge values of opposite sign overflows; scaling
         # both ends by the largest magnitude first keeps it finite.
         scale = max(abs(low), abs(high))
@@ -172,10 +185,9 @@ def _checked(weigher: BaseWeigher, weights: object, count: int,
             '[filter_scheduler] weighers' % (weigher.name, weights, count))
     if not count:
         return array, 0.0, 0.0
-    # min() and max() are NaN when any weight is NaN, and an infinite
-    # weight is one of them, so two reductions check every weight.
-    low = array.min()
-    high = array.max()
+    # The lowest and highest are NaN when any weight is NaN, and an
+    # infinite weight is one of them, so they check every weight.
+    low, high = _value_range(array)
     if not (math.isfinite(low) and math.isfinite(high)):
         raise exception.PolicyError(
             policy, 'weigher %s returned a NaN or infinite weight; fix the '
