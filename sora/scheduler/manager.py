@@ -281,7 +281,9 @@ class SchedulerManager:
                    request: RequestSpec) -> Selection:
         """Decide and claim, deciding again after each lost race."""
         conflicts: set[str] = set()
-        for _attempt in range(self.conf.scheduler.claim_retries + 1):
+        # From the settings read with the pipeline: reading an option
+        # costs microseconds, and every decision passes here.
+        for _attempt in range(pipeline.settings.claim_retries + 1):
             try:
                 return self._decide(pipeline, request)
             except exception.ClaimConflict as conflict:
@@ -369,7 +371,7 @@ class SchedulerManager:
         times.
         """
         with self.store.lock:
-            for _attempt in range(self.conf.scheduler.claim_retries):
+            for _attempt in range(self._pipeline.settings.claim_retries):
                 try:
                     return self.store.claim(host, request)
                 except exception.ClaimConflict:

@@ -56,6 +56,7 @@ class Settings:
     host_subset_size: int
     shuffle_ties: bool
     capacity: CapacitySettings
+    claim_retries: int
 
 
 def read_settings(conf: cfg.ConfigOpts) -> Settings:
@@ -87,7 +88,8 @@ def read_settings(conf: cfg.ConfigOpts) -> Settings:
                       'vcpus_milli': sora_conf.parsed_option(
                           conf, 'filter_scheduler', 'reserved_host_cpus',
                           units.parse_milli),
-                      'disk_gb': amount('reserved_host_disk_gb')}))
+                      'disk_gb': amount('reserved_host_disk_gb')}),
+        claim_retries=conf.scheduler.claim_retries)
 
 
 def _register_plugin_opts(conf: cfg.ConfigOpts, plugin: type) -> None:
