@@ -51,6 +51,9 @@ class PluginInfo:
 
 _SCAN_LOCK = threading.Lock()
 _SCAN: dict[str, object] = {'key': None, 'groups': {}}
+# The name and version of each distribution object of the last scan, for
+# _distribution.
+_DISTRIBUTIONS: dict[object, tuple[str, str]] = {}
 
 
 def _path_key() -> tuple:
@@ -86,14 +89,27 @@ def _group(namespace: str) -> list[importlib.metadata.EntryPoint]:
                     groups.setdefault(entry.group, []).append(entry)
             _SCAN['key'] = key
             _SCAN['groups'] = groups
+            _DISTRIBUTIONS.clear()
         return list(_SCAN['groups'].get(namespace, ()))  # type: ignore
 
 
 def _distribution(entry: importlib.metadata.EntryPoint) -> tuple[str, str]:
+    """Return the name and version of the package that declares ``entry``.
+
+    Both come from the package's metadata file, which the email parser
+    takes a millisecond or more to read. So each package is read once per
+    scan of the entry points, and only when one of its plugins is loaded
+    or listed or its plugin name is declared twice.
+    """
     dist = getattr(entry, 'dist', None)
     if dist is None:
         return 'an unknown package', ''
-    return dist.metadata['Name'], dist.version
+    found = _DISTRIBUTIONS.get(dist)
+    if found is None:
+        metadata = dist.metadata
+        found = (metadata['Name'], metadata['Version'])
+        _DISTRIBUTIONS[dist] = found
+    return found
 
 
 class PluginSource:
@@ -114,12 +130,14 @@ class PluginSource:
     def _entry_points(self) -> dict[str, list[importlib.metadata.EntryPoint]]:
         found: dict[str, list[importlib.metadata.EntryPoint]] = {}
         for entry in _group(self.namespace):
-            found.setdefault(entry.name, [])
+            same_name = found.setdefault(entry.name, [])
             # The same distribution can be seen twice on sys.path, for
             # example installed and in the source tree; count it once.
-            dists = {_distribution(e)[0] for e in found[entry.name]}
-            if _distribution(entry)[0] not in dists:
-                found[entry.name].append(entry)
+            # Package names are read only for a name declared twice.
+            if same_name and _distribution(entry)[0] in {
+                    _distribution(e)[0] for e in same_name}:
+                continue
+            same_name.append(entry)
         return found
 
     def names(self) -> list[str]:

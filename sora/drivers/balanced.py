@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from oslo_config import cfg
 
 from sora.drivers import base
 from sora.drivers import usage
@@ -26,15 +27,57 @@ class BalancedDriver(base.SchedulerDriver):
     of them with ``[filter_scheduler] shuffle_best_same_weighed_hosts``.
     """
 
+    def __init__(self, conf: cfg.ConfigOpts) -> None:
+        super().__init__(conf)
+        self._capacities = usage.CapacityCache()
+
     def score_hosts(self, hosts: HostTable, rows: np.ndarray,
                     request: RequestSpec) -> np.ndarray:
-        fractions = np.array([
-            usage.used_fraction_after(hosts, rows, request, r)
-            for r in ('vcpus_milli', 'memory_mb', 'gpu')])
-        counted = np.ones(fractions.shape, bool)
-        counted[2] = hosts.gpus_total[rows] > 0
+        cpu, memory = (
+            usage.used_fraction_after(hosts, rows, request, r,
+                                      self._capacities)
+            for r in ('vcpus_milli', 'memory_mb'))
+        gpu, has_gpu = self._gpu_terms(hosts, rows, request)
+        count = has_gpu + 2.0
 
-        count = counted.sum(axis=0)
-        mean = np.where(counted, fractions, 0.0).sum(axis=0) / count
-        deviation = np.where(counted, fractions - mean, 0.0)
-        return -np.sqrt((deviation ** 2).sum(axis=0) / count)
+        # The sums run in the order CPU, memory, GPU, so the scores are the
+        # same numbers as a mean and a deviation over the stacked
+        # fractions. On a host without cards the GPU terms are 0.0, and
+        # adding 0.0 changes no sum here: the fractions are 1 - x, never
+        # -0.0, and the squares are never negative.
+        mean = np.add(cpu, memory)
+        mean += gpu
+        mean /= count
+
+        squares = _square_deviation(cpu, mean)
+        squares += _square_deviation(memory, mean)
+        gpu_deviation = np.subtract(gpu, mean, out=gpu)
+        gpu_deviation *= has_gpu
+        squares += np.multiply(gpu_deviation, gpu_deviation,
+                               out=gpu_deviation)
+        squares /= count
+        np.sqrt(squares, out=squares)
+        return np.negative(squares, out=squares)
+
+    def _gpu_terms(self, hosts: HostTable, rows: np.ndarray,
+                   request: RequestSpec) -> tuple[np.ndarray, np.ndarray]:
+        """Return the GPU fraction in use and 1.0 or 0.0 for having cards.
+
+        The fraction is the GPU share in use after the placement on a host
+        with cards, and 0.0 on a host without any, so that it adds nothing
+        to the mean there. The terms are weighted with the second array
+        instead of being selected with a mask, because masks that pick
+        hosts at random cost several times a plain pass.
+        """
+        share, has_gpu = usage.left_share_after(hosts, rows, request, 'gpu',
+                                                self._capacities)
+        if has_gpu is None:
+            has_gpu = np.ones(len(rows))
+        # 1 - share with cards, as used_fraction_after computes it, and
+        # 0 - 0 = 0 without.
+        return np.subtract(has_gpu, share, out=share), has_gpu
+
+
+def _square_deviation(fraction: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    deviation = np.subtract(fraction, mean)
+    return np.multiply(deviation, deviation, out=deviation)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from oslo_config import cfg
 
 from sora.drivers import base
 from sora.drivers import usage
@@ -33,6 +34,10 @@ class BinpackDriver(base.SchedulerDriver):
     of them with ``[filter_scheduler] shuffle_best_same_weighed_hosts``.
     """
 
+    def __init__(self, conf: cfg.ConfigOpts) -> None:
+        super().__init__(conf)
+        self._capacities = usage.CapacityCache()
+
     def score_hosts(self, hosts: HostTable, rows: np.ndarray,
                     request: RequestSpec) -> np.ndarray:
         weighed = ['memory_mb', 'vcpus_milli', 'gpu']
@@ -40,13 +45,16 @@ class BinpackDriver(base.SchedulerDriver):
             weighed.append('disk_gb')
         leftovers = []
         for resource in weighed:
-            largest = usage.capacity(hosts, resource).max(initial=0.0)
+            largest = usage.largest_capacity(hosts, resource,
+                                             self._capacities)
             if largest <= 0:
                 # No host has any of it: it cannot tell hosts apart, and
                 # skipping it keeps the scores finite.
                 continue
-            leftovers.append(
-                usage.free_after(hosts, rows, request, resource) / largest)
+            leftover = usage.free_after(hosts, rows, request, resource)
+            leftover /= largest
+            leftovers.append(leftover)
         if not leftovers:
             return np.zeros(len(rows))
-        return -np.mean(leftovers, axis=0)
+        scores = usage.mean_of(leftovers)
+        return np.negative(scores, out=scores)

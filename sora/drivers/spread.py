@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from oslo_config import cfg
 
 from sora.drivers import base
 from sora.drivers import usage
@@ -25,11 +26,17 @@ class SpreadDriver(base.SchedulerDriver):
     of them with ``[filter_scheduler] shuffle_best_same_weighed_hosts``.
     """
 
+    def __init__(self, conf: cfg.ConfigOpts) -> None:
+        super().__init__(conf)
+        self._capacities = usage.CapacityCache()
+
     def score_hosts(self, hosts: HostTable, rows: np.ndarray,
                     request: RequestSpec) -> np.ndarray:
         resources = ['memory_mb', 'vcpus_milli']
         if request.gpus:
             resources.append('gpu')
-        fractions = [usage.used_fraction_after(hosts, rows, request, r)
+        fractions = [usage.used_fraction_after(hosts, rows, request, r,
+                                               self._capacities)
                      for r in resources]
-        return -np.mean(fractions, axis=0)
+        scores = usage.mean_of(fractions)
+        return np.negative(scores, out=scores)

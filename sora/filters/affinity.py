@@ -54,9 +54,9 @@ class AffinityFilter(base.BaseFilter):
     def filter_hosts(self, hosts: HostTable, request: RequestSpec,
                      context: base.FilterContext,
                      candidates: np.ndarray) -> np.ndarray:
-        passes = np.ones(len(hosts), bool)
         if not request.group:
-            return passes
+            return base.all_pass(hosts)
+        passes = np.ones(len(hosts), bool)
         counts = self._counts(hosts, context)
         if request.group_policy == 'affinity' and counts.any():
             passes &= counts > 0

@@ -23,7 +23,7 @@ class AvailabilityZoneFilter(base.BaseFilter):
                      candidates: np.ndarray) -> np.ndarray:
         zone = request.availability_zone
         if not zone:
-            return np.ones(len(hosts), bool)
+            return base.all_pass(hosts)
         if zone not in hosts.zones:
             return np.zeros(len(hosts), bool)
         return hosts.zone == hosts.zones.index(zone)

@@ -4,7 +4,8 @@ A filter removes the hosts that cannot hold a request. The manager runs the
 enabled filters in order before any policy sees a host. A filter may work
 one host at a time (``host_passes``) or on whole columns of the host table
 (``filter_hosts``); the manager calls the per-host method only for hosts
-that every earlier filter kept.
+that every earlier filter kept. A vectorised filter that the request does
+not use returns ``all_pass(hosts)``, which the manager skips at no cost.
 """
 
 from __future__ import annotations
@@ -15,6 +16,33 @@ from oslo_config import cfg
 from sora.scheduler.host_state import HostState
 from sora.scheduler.host_table import HostTable
 from sora.scheduler.request import RequestSpec
+
+# Read-only all-true arrays by host count, shared by every filter. Each
+# host table in the process needs one, and a table changes size only when
+# hosts are added or removed, so a few entries are enough.
+_ALL_PASS: dict[int, np.ndarray] = {}
+_ALL_PASS_SIZES = 8
+
+
+def all_pass(hosts: HostTable) -> np.ndarray:
+    """Return a read-only boolean array that passes every host of ``hosts``.
+
+    A filter returns it from ``filter_hosts`` when the request does not use
+    the filter, for example a request without an availability zone. The
+    pipeline recognises the array and skips combining it with the other
+    filters' results, so an unused filter costs one call and no pass over
+    the hosts. The same array is returned for every table of that size, so
+    it must never be written to.
+    """
+    count = len(hosts)
+    passes = _ALL_PASS.get(count)
+    if passes is None:
+        passes = np.ones(count, bool)
+        passes.flags.writeable = False
+        if len(_ALL_PASS) >= _ALL_PASS_SIZES:
+            _ALL_PASS.clear()
+        _ALL_PASS[count] = passes
+    return passes
 
 
 class BaseFilter:
@@ -46,7 +74,9 @@ class BaseFilter:
 
         ``candidates`` marks the hosts that earlier filters kept. The result
         is read only where ``candidates`` is true, so the default calls
-        ``host_passes`` only for those hosts.
+        ``host_passes`` only for those hosts. The result may be a read-only
+        column of the host table, or ``all_pass(hosts)`` when every host
+        passes.
         """
         passes = np.zeros(len(hosts), bool)
         for row in np.flatnonzero(candidates):

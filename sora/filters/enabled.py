@@ -36,6 +36,8 @@ class EnabledFilter(base.BaseFilter):
     def filter_hosts(self, hosts: HostTable, request: RequestSpec,
                      context: base.FilterContext,
                      candidates: np.ndarray) -> np.ndarray:
+        if self.down_time <= 0:
+            return hosts.enabled
         return hosts.enabled & self._alive(hosts.last_report, context)
 
     def host_passes(self, host: HostState, request: RequestSpec,

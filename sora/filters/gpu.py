@@ -36,6 +36,8 @@ class GpuFilter(base.BaseFilter):
     def filter_hosts(self, hosts: HostTable, request: RequestSpec,
                      context: base.FilterContext,
                      candidates: np.ndarray) -> np.ndarray:
+        if not request.gpus:
+            return base.all_pass(hosts)
         return fit.gpu_mask(hosts, request)
 
     def host_passes(self, host: HostState, request: RequestSpec,

@@ -32,6 +32,8 @@ class HostHintsFilter(base.BaseFilter):
     def filter_hosts(self, hosts: HostTable, request: RequestSpec,
                      context: base.FilterContext,
                      candidates: np.ndarray) -> np.ndarray:
+        if not request.same_host and not request.different_host:
+            return base.all_pass(hosts)
         passes = np.ones(len(hosts), bool)
         if request.same_host:
             passes &= _listed(hosts, request.same_host)

@@ -61,6 +61,8 @@ class LabelsFilter(base.BaseFilter):
     def filter_hosts(self, hosts: HostTable, request: RequestSpec,
                      context: base.FilterContext,
                      candidates: np.ndarray) -> np.ndarray:
+        if not request.required_labels:
+            return base.all_pass(hosts)
         passes = np.ones(len(hosts), bool)
         for key, value in request.required_labels.items():
             passes &= self._pair_mask(hosts, key, value)

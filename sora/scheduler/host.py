@@ -10,6 +10,12 @@ from sora.scheduler import units
 MAX_NAME_LENGTH = 255
 """The longest host name, in characters."""
 
+# The fields that hold a whole number, with the largest value of each.
+_COUNT_FIELDS = tuple(
+    (field, units.MAX_GPUS if field == 'gpus' else units.MAX_AMOUNT)
+    for field in ('memory_mb', 'vcpus_milli', 'disk_gb', 'gpus',
+                  'memory_mb_used', 'vcpus_milli_used', 'disk_gb_used'))
+
 
 @dataclasses.dataclass(frozen=True)
 class Host:
@@ -47,15 +53,17 @@ class Host:
 
     def __post_init__(self) -> None:
         check_name(self.name)
-        for field in ('memory_mb', 'vcpus_milli', 'disk_gb', 'gpus',
-                      'memory_mb_used', 'vcpus_milli_used', 'disk_gb_used'):
+        for field, maximum in _COUNT_FIELDS:
             value = getattr(self, field)
+            # A plain int within bounds is by far the most common value, so
+            # it is let through first. A bool's type is bool, not int.
+            if type(value) is int and 0 <= value <= maximum:
+                continue
             if isinstance(value, bool) or not isinstance(value, int):
                 raise units.FieldError(field, value, 'expected an integer')
             if value < 0:
                 raise units.FieldError(field, value, 'must not be negative')
-            units.check_maximum(field, value, value, (
-                units.MAX_GPUS if field == 'gpus' else units.MAX_AMOUNT))
+            units.check_maximum(field, value, value, maximum)
         for field in ('cpu_allocation_ratio', 'ram_allocation_ratio',
                       'disk_allocation_ratio'):
             value = getattr(self, field)

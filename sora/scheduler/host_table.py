@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Mapping
 import math
+import operator
 import time
 
 import numpy as np
@@ -32,6 +33,18 @@ from sora.scheduler.host_state import HostState
 RESOURCES = ('memory_mb', 'vcpus_milli', 'disk_gb')
 
 CARD_MILLI = 1000
+
+# The allocation-ratio column of each resource and the Host field that
+# fills it; None in the field is NaN in the column.
+_RATIO_FIELDS = (('memory_mb_ratio', 'ram_allocation_ratio'),
+                 ('vcpus_milli_ratio', 'cpu_allocation_ratio'),
+                 ('disk_gb_ratio', 'disk_allocation_ratio'))
+
+# Per resource, the columns that a claim changes and the usable column that
+# caps the fit, so that HostTable.apply builds no names per claim.
+_CLAIM_COLUMNS = tuple(
+    (name, name + '_claimed', name + '_used', name + '_free', name + '_fit',
+     name + '_usable') for name in RESOURCES)
 
 _INT = np.int64
 
@@ -70,8 +83,9 @@ class HostTable:
         self.labels: list[dict[str, str]] = []
         self.gpu_models: list[str] = ['']
         self.zones: list[str] = ['']
-        # Raised on every change to hosts, never on claims, so that plugins
-        # can cache what they derive from labels, zones or models.
+        # Raised on every change to hosts or to the capacity settings, never
+        # on claims, so that plugins can cache what they derive from
+        # labels, zones, models or capacities.
         self.generation = 0
         self._cols: dict[str, np.ndarray] = {}
         self._views: dict[str, np.ndarray] = {}
@@ -98,39 +112,45 @@ class HostTable:
         cols['instances'] = np.zeros(count, _INT)
         return cols
 
-    def _code(self, table: list[str], value: str) -> int:
-        try:
-            return table.index(value)
-        except ValueError:
-            table.append(value)
-            return len(table) - 1
+    def _codes(self, table: list[str], values: Iterable[str]) -> list[int]:
+        # The position of each value in table, appending the new ones.
+        positions = {value: code for code, value in enumerate(table)}
+        codes = []
+        for value in values:
+            code = positions.get(value)
+            if code is None:
+                code = positions[value] = len(table)
+                table.append(value)
+            codes.append(code)
+        return codes
 
-    def _fill_row(self, cols: dict[str, np.ndarray], row: int,
-                  host: Host, now: float) -> None:
+    def _fill_rows(self, cols: dict[str, np.ndarray], start: int,
+                   hosts: list[Host], now: float) -> None:
+        # Each column is written once from a list, because writing one
+        # element at a time costs several times as much for many hosts.
+        rows = slice(start, start + len(hosts))
+
+        def values(field: str) -> list:
+            return list(map(operator.attrgetter(field), hosts))
+
         for name in RESOURCES:
-            cols[name + '_total'][row] = getattr(host, name)
-            cols[name + '_external'][row] = getattr(host, name + '_used')
-        cols['memory_mb_ratio'][row] = (
-            np.nan if host.ram_allocation_ratio is None
-            else host.ram_allocation_ratio)
-        cols['vcpus_milli_ratio'][row] = (
-            np.nan if host.cpu_allocation_ratio is None
-            else host.cpu_allocation_ratio)
-        cols['disk_gb_ratio'][row] = (
-            np.nan if host.disk_allocation_ratio is None
-            else host.disk_allocation_ratio)
-        cols['gpus_total'][row] = host.gpus
-        cols['gpu_model'][row] = self._code(self.gpu_models, host.gpu_model)
-        cols['zone'][row] = self._code(self.zones, host.zone)
-        cols['enabled'][row] = host.enabled
-        cols['last_report'][row] = now
+            cols[name + '_total'][rows] = values(name)
+            cols[name + '_external'][rows] = values(name + '_used')
+        for column, field in _RATIO_FIELDS:
+            cols[column][rows] = [np.nan if ratio is None else ratio
+                                  for ratio in values(field)]
+        cols['gpus_total'][rows] = values('gpus')
+        cols['gpu_model'][rows] = self._codes(self.gpu_models,
+                                              values('gpu_model'))
+        cols['zone'][rows] = self._codes(self.zones, values('zone'))
+        cols['enabled'][rows] = values('enabled')
+        cols['last_report'][rows] = now
 
     def _build_columns(self, hosts: list[Host]) -> None:
         now = time.time()
         cards = max([h.gpus for h in hosts] + [1])
         cols = self._empty(len(hosts), cards)
-        for row, host in enumerate(hosts):
-            self._fill_row(cols, row, host, now)
+        self._fill_rows(cols, 0, hosts, now)
         self._cols = cols
         self.names = [h.name for h in hosts]
         self._rows = {name: row for row, name in enumerate(self.names)}
@@ -240,6 +260,8 @@ class HostTable:
         self.settings = settings
         for name in RESOURCES:
             self._refresh_resource(name, slice(None))
+        # Capacities changed, so caches derived from them must go.
+        self.generation += 1
 
     # -- reading ----------------------------------------------------------
 
@@ -330,7 +352,7 @@ class HostTable:
         row = bisect.bisect_left(self.names, host.name)
         self._grow_cards(host.gpus)
         one = self._empty(1, self._cols['gpu_used'].shape[1])
-        self._fill_row(one, 0, host, time.time())
+        self._fill_rows(one, 0, [host], time.time())
         for key, column in self._cols.items():
             self._cols[key] = np.insert(column, row, one[key], axis=0)
         self.names.insert(row, host.name)
@@ -344,7 +366,7 @@ class HostTable:
         row = self._rows[host.name]
         self._grow_cards(host.gpus)
         cols = self._cols
-        self._fill_row(cols, row, host, cols['last_report'][row])
+        self._fill_rows(cols, row, [host], cols['last_report'][row])
         self.labels[row] = dict(host.labels)
         self.generation += 1
         self._refresh_row(row)
@@ -407,20 +429,25 @@ class HostTable:
               cards: Iterable[int], gpu_milli: int, sign: int) -> None:
         """Add (sign=1) or remove (sign=-1) one instance's usage on a host."""
         cols = self._cols
-        for name in RESOURCES:
+        for name, claimed_key, used_key, free_key, fit_key, usable_key in \
+                _CLAIM_COLUMNS:
             amount = amounts.get(name)
             if not amount:
                 continue
             # A claim changes neither capacity nor usable, so the derived
             # columns move by the same amount, which is what a full
             # refresh would compute at a fraction of its cost per claim.
+            # The sums are taken on Python integers read with item(),
+            # because numpy's arithmetic on one element costs several
+            # times more.
             delta = sign * amount
-            cols[name + '_claimed'][row] += delta
-            cols[name + '_used'][row] += delta
-            free = cols[name + '_free'].item(row) - delta
-            cols[name + '_free'][row] = free
-            cols[name + '_fit'][row] = min(free,
-                                           cols[name + '_usable'].item(row))
+            claimed = cols[claimed_key]
+            claimed[row] = claimed.item(row) + delta
+            used = cols[used_key]
+            used[row] = used.item(row) + delta
+            free = cols[free_key].item(row) - delta
+            cols[free_key][row] = free
+            cols[fit_key][row] = min(free, cols[usable_key].item(row))
         cards = list(cards)
         if cards:
             # One scalar update per card: fancy indexing with a list costs
@@ -429,7 +456,8 @@ class HostTable:
             for card in cards:
                 used[row, card] += sign * gpu_milli
             self._refresh_gpus(row)
-        cols['instances'][row] += sign
+        instances = cols['instances']
+        instances[row] = instances.item(row) + sign
 
     def set_usage(self, row: int, claimed: Mapping[str, int],
                   external: Mapping[str, int], gpu_used: Iterable[int],

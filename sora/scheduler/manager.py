@@ -89,7 +89,11 @@ class SchedulerManager:
         self._source_hosts: list[Host] | None = None
 
         self._pipeline = pipeline_mod.Pipeline.build(self.conf, self.sources)
-        self._rng = _selection_rng(self.conf.scheduler.seed)
+        # The generator for tie shuffling and host_subset_size, made by
+        # _random() on first use from the seed at startup, because numpy
+        # takes tens of milliseconds to import numpy.random.
+        self._seed = self.conf.scheduler.seed
+        self._rng: np.random.Generator | None = None
         self.store = store or state_loader.load_store(
             self.conf, self.sources[state_loader.STATE_NAMESPACE])
         with self.store.lock:
@@ -277,7 +281,9 @@ class SchedulerManager:
                    request: RequestSpec) -> Selection:
         """Decide and claim, deciding again after each lost race."""
         conflicts: set[str] = set()
-        for _attempt in range(self.conf.scheduler.claim_retries + 1):
+        # From the settings read with the pipeline: reading an option
+        # costs microseconds, and every decision passes here.
+        for _attempt in range(pipeline.settings.claim_retries + 1):
             try:
                 return self._decide(pipeline, request)
             except exception.ClaimConflict as conflict:
@@ -302,14 +308,18 @@ class SchedulerManager:
         if len(table) == 0:
             raise self._no_valid_host(pipeline, request, context)
         mask = pipeline.filter(table, request, context)
-        rows = np.flatnonzero(mask)
+        # The mask is one-dimensional, so nonzero() gives its rows without
+        # the reshaping that np.flatnonzero adds.
+        rows = mask.nonzero()[0]
         if not len(rows):
             raise self._no_valid_host(pipeline, request, context)
 
         settings = pipeline.settings
         limit = max(settings.max_attempts, settings.host_subset_size)
-        ranked = pipeline.rank(table, rows, request, limit, self._rng)
-        chosen = ranked.pop(subset_pick(len(ranked), settings, self._rng))
+        rng = (self._random() if settings.shuffle_ties
+               or settings.host_subset_size > 1 else None)
+        ranked = pipeline.rank(table, rows, request, limit, rng)
+        chosen = ranked.pop(subset_pick(len(ranked), settings, rng))
         order = [chosen] + ranked
         names = [table.names[row] for row in order]
 
@@ -337,6 +347,11 @@ class SchedulerManager:
         raise exception.NoValidHost(len(table), {'claim failed': len(names)},
                                     request.request_id)
 
+    def _random(self) -> np.random.Generator:
+        if self._rng is None:
+            self._rng = _selection_rng(self._seed)
+        return self._rng
+
     def _no_valid_host(self, pipeline: pipeline_mod.Pipeline,
                        request: RequestSpec,
                        context: FilterContext) -> exception.NoValidHost:
@@ -356,7 +371,7 @@ class SchedulerManager:
         times.
         """
         with self.store.lock:
-            for _attempt in range(self.conf.scheduler.claim_retries):
+            for _attempt in range(self._pipeline.settings.claim_retries):
                 try:
                     return self.store.claim(host, request)
                 except exception.ClaimConflict:
@@ -432,8 +447,11 @@ def _claimable(table: HostTable, rows: list[int], request: RequestSpec,
 
 
 def subset_pick(count: int, settings: pipeline_mod.Settings,
-                rng: np.random.Generator) -> int:
-    """Return the position of the chosen host among the ranked ones."""
+                rng: np.random.Generator | None) -> int:
+    """Return the position of the chosen host among the ranked ones.
+
+    ``rng`` may be None when ``[filter_scheduler] host_subset_size`` is 1.
+    """
     if settings.host_subset_size <= 1 or count <= 1:
         return 0
     return int(rng.integers(min(settings.host_subset_size, count)))

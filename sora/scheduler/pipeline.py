@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import math
 
 import numpy as np
 from oslo_config import cfg
@@ -55,6 +56,7 @@ class Settings:
     host_subset_size: int
     shuffle_ties: bool
     capacity: CapacitySettings
+    claim_retries: int
 
 
 def read_settings(conf: cfg.ConfigOpts) -> Settings:
@@ -86,7 +88,8 @@ def read_settings(conf: cfg.ConfigOpts) -> Settings:
                       'vcpus_milli': sora_conf.parsed_option(
                           conf, 'filter_scheduler', 'reserved_host_cpus',
                           units.parse_milli),
-                      'disk_gb': amount('reserved_host_disk_gb')}))
+                      'disk_gb': amount('reserved_host_disk_gb')}),
+        claim_retries=conf.scheduler.claim_retries)
 
 
 def _register_plugin_opts(conf: cfg.ConfigOpts, plugin: type) -> None:
@@ -188,17 +191,25 @@ class Pipeline:
     def filter(self, table: HostTable, request: RequestSpec,
                context: filter_base.FilterContext) -> np.ndarray:
         """Return a boolean array of the hosts that pass every filter."""
-        mask = np.ones(len(table), bool)
+        everyone = filter_base.all_pass(table)
+        # A copy of the shared all-true array costs less than np.ones.
+        mask = everyone.copy()
         debug = LOG.isEnabledFor(logging.DEBUG)
         for host_filter in self.filters:
             before = np.count_nonzero(mask) if debug else 0
-            mask &= host_filter.filter_hosts(table, request, context, mask)
+            passes = host_filter.filter_hosts(table, request, context, mask)
+            if passes is everyone and not debug:
+                # The request does not use this filter, so it removes no
+                # host and the mask stays as it is.
+                continue
+            mask &= passes
             if debug:
                 kept = np.count_nonzero(mask)
                 LOG.debug('Filter %s kept %d hosts and removed %d for '
                           'request %s', host_filter.name, kept,
                           before - kept, request.request_id)
-            if not mask.any():
+            # count_nonzero is cheaper than any() on a boolean array.
+            if not np.count_nonzero(mask):
                 break
         return mask
 
@@ -221,8 +232,11 @@ class Pipeline:
         return dict(reasons)
 
     def rank(self, table: HostTable, rows: np.ndarray, request: RequestSpec,
-             limit: int, rng: np.random.Generator) -> list[int]:
+             limit: int, rng: np.random.Generator | None) -> list[int]:
         """Return up to ``limit`` candidate rows, best first.
+
+        ``rng`` breaks ties when ``shuffle_best_same_weighed_hosts`` is
+        set, and may be None otherwise.
 
         Raise PolicyError, before anything is claimed, when the policy
         returns something other than candidate hosts or finite scores.
@@ -268,7 +282,11 @@ class Pipeline:
         # Integers are always finite, so only other types need the check.
         integral = getattr(scores, 'dtype', None) is not None and \
             scores.dtype.kind in 'biu'  # type: ignore[attr-defined]
-        if count and not integral and not np.isfinite(array).all():
+        # A finite sum means every score is finite, and costs one pass
+        # instead of two. An infinite sum may come from an overflow of
+        # finite scores, so it is checked score by score.
+        if (count and not integral and not math.isfinite(array.sum())
+                and not np.isfinite(array).all()):
             raise exception.PolicyError(
                 name, 'a score is NaN or infinite')
         return array

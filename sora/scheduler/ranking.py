@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+# The score that marks a row as already taken.
+_TAKEN = -np.inf
+
 
 def best_rows(scores: np.ndarray, rows: np.ndarray, limit: int,
               rng: np.random.Generator | None = None) -> list[int]:
@@ -27,11 +30,12 @@ def take_best(scores: np.ndarray, rows: np.ndarray, limit: int,
     """
     picked: list[int] = []
     for _ in range(min(limit, len(rows))):
-        best = int(scores.argmax())
+        best = scores.argmax()
         if rng is not None:
             tied = np.flatnonzero(scores == scores[best])
             if len(tied) > 1:
-                best = int(tied[rng.integers(len(tied))])
-        picked.append(int(rows[best]))
-        scores[best] = -np.inf
+                best = tied[rng.integers(len(tied))]
+        # item() returns a Python int without a numpy scalar in between.
+        picked.append(rows.item(best))
+        scores[best] = _TAKEN
     return picked

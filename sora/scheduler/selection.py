@@ -3,6 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+
+
+def new_claim_id() -> str:
+    """Return a new claim identifier: a random (version 4) UUID as text.
+
+    The text has the form of ``str(uuid.uuid4())`` and, as there, 122
+    random bits from os.urandom. It is built without a uuid.UUID object,
+    which takes more than half of the time of uuid4(), because every claim
+    needs an identifier.
+    """
+    raw = bytearray(os.urandom(16))
+    raw[6] = raw[6] & 0x0F | 0x40  # the version, 4
+    raw[8] = raw[8] & 0x3F | 0x80  # the variant of RFC 4122
+    text = raw.hex()
+    return '%s-%s-%s-%s-%s' % (text[:8], text[8:12], text[12:16],
+                               text[16:20], text[20:])
 
 
 @dataclasses.dataclass(frozen=True)

@@ -12,7 +12,6 @@ import abc
 import collections
 from collections.abc import Iterable, Mapping, Sequence
 import threading
-import uuid
 
 from oslo_config import cfg
 
@@ -23,6 +22,7 @@ from sora.scheduler.host_table import CapacitySettings
 from sora.scheduler.host_table import HostTable
 from sora.scheduler.request import RequestSpec
 from sora.scheduler.selection import Claim
+from sora.scheduler.selection import new_claim_id
 
 
 class StateStore(abc.ABC):
@@ -125,7 +125,7 @@ def new_claim(table: HostTable, host: str, request: RequestSpec) -> Claim:
         raise exception.ClaimFailed(host, reason)
     cards = table.gpu_cards_for(row, request.gpus, request.gpu_milli)
     return Claim(
-        claim_id=str(uuid.uuid4()),
+        claim_id=new_claim_id(),
         host=host,
         request_id=request.request_id,
         memory_mb=request.memory_mb,

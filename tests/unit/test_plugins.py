@@ -2,6 +2,8 @@
 
 import importlib.metadata
 
+import fixtures
+
 from sora.drivers.memory import MemoryDriver
 from sora.drivers.random_choice import RandomDriver
 from sora import exception
@@ -103,3 +105,20 @@ class InstalledPluginSourceTest(base.TestCase):
         self.assertEqual('memory', error.suggestion)
         self.assertIn('memory', error.installed)
         self.assertIn('random', error.installed)
+
+    def test_names_read_no_package_metadata(self):
+        # Parsing a package's metadata costs a millisecond or more, and
+        # only the plugin that loads needs its package's name and version.
+        read = []
+        original = plugins._distribution
+
+        def recording(entry):
+            read.append(entry.name)
+            return original(entry)
+
+        self.useFixture(fixtures.MonkeyPatch('sora.plugins._distribution',
+                                             recording))
+        self.assertIn('memory', self.source.names())
+        self.assertEqual([], read)
+        self.source.load('memory', 'scheduler', 'driver')
+        self.assertEqual(['memory'], read)

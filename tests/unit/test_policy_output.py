@@ -53,6 +53,23 @@ class NanScorer(driver_base.SchedulerDriver):
         return np.full(len(rows), np.nan)
 
 
+class InfiniteScorer(driver_base.SchedulerDriver):
+    """Score the first candidate infinite and the others finite."""
+
+    def score_hosts(self, hosts, rows, request):
+        scores = np.zeros(len(rows))
+        scores[0] = -np.inf
+        return scores
+
+
+class HugeScorer(driver_base.SchedulerDriver):
+    """Score with finite numbers whose sum overflows to infinity."""
+
+    def score_hosts(self, hosts, rows, request):
+        # big is the first candidate, mid the second.
+        return np.array([1e308, 1.5e308])[:len(rows)]
+
+
 class ShortScorer(driver_base.SchedulerDriver):
     """Return one score fewer than there are candidates."""
 
@@ -138,6 +155,15 @@ class PolicyOutputTest(base.TestCase):
 
     def test_nan_score_rejected(self):
         self._assert_rejected('nan', NanScorer, 'NaN or infinite')
+
+    def test_infinite_score_rejected(self):
+        self._assert_rejected('inf', InfiniteScorer, 'NaN or infinite')
+
+    def test_huge_finite_scores_used(self):
+        manager = self._manager('huge', HugeScorer)
+        selection, = manager.select_destinations(RequestSpec(memory_mb=1024))
+        self.assertEqual('mid', selection.host)
+        self.assertEqual(('big',), selection.alternates)
 
     def test_wrong_length_rejected(self):
         self._assert_rejected('short', ShortScorer,

@@ -1,11 +1,13 @@
 """Selections: tie-breaks, alternates and requests for many instances."""
 
 import collections
+import uuid
 
 import testscenarios
 
 from sora import exception
 from sora.scheduler.request import RequestSpec
+from sora.scheduler import selection as selection_mod
 from tests import base
 from tests import placement
 
@@ -44,6 +46,32 @@ class TieBreakTest(base.TestCase):
     def test_subset_spreads_choices(self):
         winners = self._winners(host_subset_size=10)
         self.assertGreaterEqual(len(winners), 5, winners)
+
+
+class ShuffleSeedTest(base.TestCase):
+
+    def _picks(self, seed_after_start=None):
+        self.flags(group='scheduler', seed=11)
+        manager = placement.manager(self, TEN_HOSTS, policy='memory',
+                                    shuffle_best_same_weighed_hosts=True,
+                                    host_subset_size=3)
+        if seed_after_start is not None:
+            self.flags(group='scheduler', seed=seed_after_start)
+        picks = []
+        for _ in range(30):
+            selection, = manager.select_destinations(
+                RequestSpec(memory_mb=1))
+            picks.append(selection.host)
+            manager.release(selection)
+        return picks
+
+    def test_same_seed_same_picks(self):
+        self.assertEqual(self._picks(), self._picks())
+
+    def test_seed_read_at_startup(self):
+        # The generator is made at the first shuffle, from the seed that
+        # the manager read when it started.
+        self.assertEqual(self._picks(), self._picks(seed_after_start=99))
 
 
 class AlternatesTest(base.TestCase):
@@ -153,3 +181,30 @@ class ManyInstancesTest(base.TestCase):
             group_policy='anti-affinity', max_per_host=2))
         self.assertEqual({'a': 2, 'b': 2},
                          collections.Counter(s.host for s in selections))
+
+
+class ClaimIdTest(base.TestCase):
+
+    def test_ids_are_version_4_uuids(self):
+        ids = [selection_mod.new_claim_id() for _ in range(2000)]
+        self.assertEqual(2000, len(set(ids)))
+        for text in ids:
+            parsed = uuid.UUID(text)
+            self.assertEqual(4, parsed.version, text)
+            self.assertEqual(uuid.RFC_4122, parsed.variant, text)
+            self.assertEqual(str(parsed), text)
+
+    def test_every_random_bit_varies(self):
+        # 122 bits are random; the 6 version and variant bits are fixed.
+        values = [uuid.UUID(selection_mod.new_claim_id()).int
+                  for _ in range(200)]
+        fixed = (0xF << 76) | (0x3 << 62)
+        varying = 0
+        for value in values:
+            varying |= value ^ values[0]
+        self.assertEqual((1 << 128) - 1 - fixed, varying)
+
+    def test_store_claims_use_them(self):
+        manager = placement.manager(self, TEN_HOSTS)
+        selection, = manager.select_destinations(RequestSpec(memory_mb=1))
+        self.assertEqual(4, uuid.UUID(selection.claim.claim_id).version)

@@ -18,10 +18,37 @@ class ParseCountTest(base.TestCase):
             (1000.0, 1000),
             ('1e3', 1000),
             (decimal.Decimal('7'), 7),
+            ('007', 7),
+            ('+5', 5),
+            ('1_000', 1000),
+            ('\u0661\u0662', 12),
         ]
         for value, expected in cases:
             self.assertEqual(expected, units.parse_count('memory_mb', value),
                              'value %r' % (value,))
+            self.assertIs(int, type(units.parse_count('memory_mb', value)),
+                          'value %r' % (value,))
+
+    def test_plain_digits_match_decimal(self):
+        # Plain ints and short digit strings skip the Decimal parse; the
+        # result must be what the Decimal path returns.
+        for text in ('0', '1', '42', ' 12 ', '\t8\n', str(units.MAX_AMOUNT),
+                     '0' * 30 + '5'):
+            self.assertEqual(int(decimal.Decimal(text.strip())),
+                             units.parse_count('memory_mb', text), repr(text))
+        self.assertEqual(units.MAX_AMOUNT,
+                         units.parse_count('memory_mb', units.MAX_AMOUNT))
+
+    def test_plain_digits_above_maximum(self):
+        cases = [str(units.MAX_AMOUNT + 1), units.MAX_AMOUNT + 1,
+                 '9' * 17, '9' * 30, '9' * 5000, 2 ** 70]
+        for value in cases:
+            error = self.assertRaises(units.FieldError, units.parse_count,
+                                      'memory_mb', value)
+            self.assertIn('must be at most', str(error))
+        error = self.assertRaises(units.FieldError, units.parse_count,
+                                  'gpus', '65', units.MAX_GPUS)
+        self.assertIn('must be at most 64', str(error))
 
     def test_text_compares_as_number(self):
         # As text, "9000" sorts after "10000"; as numbers it is smaller.
