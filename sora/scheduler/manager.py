@@ -46,7 +46,7 @@ class SchedulerManager:
     """Places requests on hosts with the configured policy and filters.
 
     The manager owns the host state and the claims, through its state store.
-    Every decision filters the hosts, asks the policy to rank the ones that
+    Every decision filters the hosts, has the policy rank the ones that
     pass, and claims the best one before the next decision starts. All
     public methods are safe to call from many threads.
 

@@ -28,7 +28,7 @@ from sora.scheduler.selection import new_claim_id
 class StateStore(abc.ABC):
     """Hosts and claims, changed only through these methods.
 
-    ``lock`` serialises every change. The manager holds it for a whole
+    ``lock`` serialises every change. The manager takes it for a whole
     decision, so a decision never sees a half-applied change and the next
     decision sees every claim of the one before.
     """
@@ -56,8 +56,9 @@ class StateStore(abc.ABC):
         """Replace the inventory with ``hosts``.
 
         Claims on hosts that remain are kept and applied to their new
-        description. Claims on hosts that are gone are dropped and
-        returned, so that the caller can log them.
+        description. Claims on hosts that are gone, or on GPU cards that a
+        host no longer has, are dropped and returned, so that the caller
+        can log them.
         """
 
     @abc.abstractmethod
