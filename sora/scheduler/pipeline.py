@@ -282,11 +282,13 @@ class Pipeline:
         # Integers are always finite, so only other types need the check.
         integral = getattr(scores, 'dtype', None) is not None and \
             scores.dtype.kind in 'biu'  # type: ignore[attr-defined]
-        # A finite sum means every score is finite, and costs one pass
-        # instead of two. An infinite sum may come from an overflow of
-        # finite scores, so it is checked score by score.
-        if (count and not integral and not math.isfinite(array.sum())
-                and not np.isfinite(array).all()):
+        # The highest and the lowest score are NaN when any score is NaN,
+        # and an infinite score is one of them. argmax() and argmin() find
+        # them at about half the cost of a reduction such as isfinite().all()
+        # or sum(), whose fixed cost is about three microseconds here.
+        if count and not integral and not (
+                math.isfinite(array[array.argmax()])
+                and math.isfinite(array[array.argmin()])):
             raise exception.PolicyError(
                 name, 'a score is NaN or infinite')
         return array
