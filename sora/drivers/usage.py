@@ -187,7 +187,10 @@ def left_share_after(hosts: HostTable, rows: np.ndarray,
     # times as much when the mask picks hosts at random. A host without
     # capacity gets 0 / 1.
     present = capacities.present.take(rows)
-    left *= present
+    if resource != 'gpu' or amount(request, resource):
+        # A host without cards has no free GPU share, so for a request
+        # without GPUs its left share is already 0 and this is skipped.
+        left *= present
     left /= capacities.divisor.take(rows)  # type: ignore[operator]
     return left, present
 

@@ -52,6 +52,13 @@ def resource_shortfall(table: HostTable, row: int,
     if (table.memory_mb_total.item(row) <= 0
             or table.vcpus_milli_total.item(row) <= 0):
         return 'no memory_mb or vcpus capacity'
+    # A fit is never above the usable amount, so a request within every
+    # fit is within every usable amount too. Only a host that falls short
+    # needs the checks below, which name the first reason in order.
+    if (request.memory_mb <= table.memory_mb_fit.item(row)
+            and request.vcpus_milli <= table.vcpus_milli_fit.item(row)
+            and request.disk_gb <= table.disk_gb_fit.item(row)):
+        return None
     for field, label, usable_column, fit_column in _RESOURCE_COLUMNS:
         amount = getattr(request, field)
         if amount > getattr(table, usable_column).item(row):

@@ -246,9 +246,9 @@ class Pipeline:
                                        limit)
             return self._check_ranked(table, rows, ranked, limit)
         scores = self._call_policy('score_hosts', table, rows, request)
-        array = self._check_scores(scores, len(rows))
+        array, best = self._check_scores(scores, len(rows))
         tie_rng = rng if self.settings.shuffle_ties else None
-        return ranking.take_best(array, rows, limit, tie_rng)
+        return ranking.take_best(array, rows, limit, tie_rng, best)
 
     def _call_policy(self, method: str, *args: object) -> object:
         """Call a ranking method of the policy; wrap what it raises.
@@ -265,8 +265,13 @@ class Pipeline:
                       exc_info=True)
             raise PolicyFailed(self.driver_name, method, error) from error
 
-    def _check_scores(self, scores: object, count: int) -> np.ndarray:
-        """Return the scores as a new float array, or raise PolicyError."""
+    def _check_scores(self, scores: object,
+                      count: int) -> tuple[np.ndarray, int | None]:
+        """Return the scores as a new float array, or raise PolicyError.
+
+        The second value is the position of the highest score when the
+        check found it, and None otherwise.
+        """
         name = self.driver_name
         try:
             # A copy, because ranking overwrites the scores it has taken
@@ -282,14 +287,18 @@ class Pipeline:
         # Integers are always finite, so only other types need the check.
         integral = getattr(scores, 'dtype', None) is not None and \
             scores.dtype.kind in 'biu'  # type: ignore[attr-defined]
-        # A finite sum means every score is finite, and costs one pass
-        # instead of two. An infinite sum may come from an overflow of
-        # finite scores, so it is checked score by score.
-        if (count and not integral and not math.isfinite(array.sum())
-                and not np.isfinite(array).all()):
+        if not count or integral:
+            return array, None
+        # The highest and the lowest score are NaN when any score is NaN,
+        # and an infinite score is one of them. argmax() and argmin() find
+        # them at about half the cost of a reduction such as isfinite().all()
+        # or sum(), whose fixed cost is about three microseconds here.
+        best = int(array.argmax())
+        if not (math.isfinite(array[best])
+                and math.isfinite(array[array.argmin()])):
             raise exception.PolicyError(
                 name, 'a score is NaN or infinite')
-        return array
+        return array, best
 
     def _check_ranked(self, table: HostTable, rows: np.ndarray,
                       ranked: object, limit: int) -> list[int]:

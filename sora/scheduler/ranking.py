@@ -22,15 +22,21 @@ def best_rows(scores: np.ndarray, rows: np.ndarray, limit: int,
 
 
 def take_best(scores: np.ndarray, rows: np.ndarray, limit: int,
-              rng: np.random.Generator | None = None) -> list[int]:
+              rng: np.random.Generator | None = None,
+              first: int | None = None) -> list[int]:
     """Do what best_rows does, overwriting ``scores`` in place.
 
     ``scores`` must be a float array that the caller owns. The caller saves
-    the copy that best_rows makes.
+    the copy that best_rows makes. ``first``, when given, is
+    ``scores.argmax()``, which a caller that already computed it passes so
+    that the first pass over the scores is not made twice.
     """
     picked: list[int] = []
     for _ in range(min(limit, len(rows))):
-        best = scores.argmax()
+        if first is None:
+            best = scores.argmax()
+        else:
+            best, first = first, None
         if rng is not None:
             tied = np.flatnonzero(scores == scores[best])
             if len(tied) > 1:

@@ -49,3 +49,24 @@ class BestRowsTest(base.TestCase):
                                        np.random.default_rng(seed))
             self.assertEqual({1, 2}, set(picked[:2]))
             self.assertEqual([3, 0], picked[2:])
+
+
+class TakeBestTest(base.TestCase):
+
+    def test_known_first_gives_same_order(self):
+        rows = np.array([0, 3, 4, 8, 9])
+        scores = np.array([2.0, 9.0, 9.0, -1.0, 5.0])
+        expected = ranking.take_best(scores.copy(), rows, 4)
+        self.assertEqual([3, 4, 9, 0], expected)
+        self.assertEqual(expected, ranking.take_best(
+            scores.copy(), rows, 4, first=int(scores.argmax())))
+
+    def test_known_first_with_shuffled_ties(self):
+        rows = np.arange(6)
+        scores = np.array([1.0, 7.0, 7.0, 7.0, 0.0, 7.0])
+        for seed in range(20):
+            expected = ranking.take_best(scores.copy(), rows, 3,
+                                         np.random.default_rng(seed))
+            given = ranking.take_best(scores.copy(), rows, 3,
+                                      np.random.default_rng(seed), first=1)
+            self.assertEqual(expected, given, seed)
