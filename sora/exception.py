@@ -220,7 +220,7 @@ class HostExists(SoraException):
 
 
 class HostHasClaims(SoraException):
-    """A host that still holds claims was asked to be removed."""
+    """A host cannot be removed because it still has claims."""
 
     def __init__(self, host: str, claim_ids: Iterable[str]) -> None:
         self.host = host

@@ -1,4 +1,4 @@
-"""What a caller asks the scheduler to place."""
+"""The placement request: the resources and constraints of new instances."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """The state-store interface: where host state and claims are kept.
 
 The manager decides on the store's host table and records every claim
-through the store. The in-process store keeps both in this process; a store
-shared between scheduler processes implements the same methods so that
-claims made by one process are seen by the others.
+through the store. The in-process store keeps both in this process. A store
+shared between scheduler processes implements the same methods, so that
+every process sees the claims that the others made.
 """
 
 from __future__ import annotations
