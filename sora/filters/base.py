@@ -52,6 +52,13 @@ class BaseFilter:
     # entry point.
     name = ''
 
+    # The parts of a claim's own check (sora.scheduler.fit.CLAIM_CHECKS)
+    # that every host this filter passes is sure to meet. When the enabled
+    # filters cover all of them, the manager offers the hosts ranked after
+    # the chosen one as alternates without checking each again. A subclass
+    # that changes what the filter passes must set this again.
+    claim_checks: frozenset[str] = frozenset()
+
     def __init__(self, conf: cfg.ConfigOpts) -> None:
         self.conf = conf
 

@@ -33,6 +33,8 @@ class GpuFilter(base.BaseFilter):
     600/1000 free" for a share of one card.
     """
 
+    claim_checks = frozenset({fit.GPUS_CHECK})
+
     def filter_hosts(self, hosts: HostTable, request: RequestSpec,
                      context: base.FilterContext,
                      candidates: np.ndarray) -> np.ndarray:

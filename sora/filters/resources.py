@@ -24,6 +24,8 @@ class ResourcesFilter(base.BaseFilter):
     memory or no CPUs never passes.
     """
 
+    claim_checks = frozenset({fit.RESOURCES_CHECK})
+
     def filter_hosts(self, hosts: HostTable, request: RequestSpec,
                      context: base.FilterContext,
                      candidates: np.ndarray) -> np.ndarray:

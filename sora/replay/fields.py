@@ -14,6 +14,8 @@ from sora.scheduler import units
 # allocation, from overflowing to infinity.
 MAX_TIME = 1e12
 
+_ANY_MODEL: frozenset[str] = frozenset()
+
 
 def parse_time(field: str, value: str) -> float:
     """Return a time in seconds, from 0 to MAX_TIME."""
@@ -45,6 +47,8 @@ def parse_departure(field: str, value: str, arrival: float) -> float | None:
 
 def parse_models(value: str) -> frozenset[str]:
     """Return the GPU models of a ``|``-separated list; empty means any."""
+    if not value:
+        return _ANY_MODEL
     return frozenset(m.strip() for m in value.split('|') if m.strip())
 
 

@@ -85,8 +85,7 @@ def _read(path: str, stream, trace_format: str,
                 raise exception.InvalidTrace(
                     path, line, None, ','.join(row), 'expected %d columns '
                     'as in the header, got %d' % (len(header), len(row)))
-            values = {column: cell.strip()
-                      for column, cell in zip(header, row)}
+            values = dict(zip(header, map(str.strip, row)))
             try:
                 workload = module.parse_row(values, len(trace.workloads),
                                             line)

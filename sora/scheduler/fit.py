@@ -22,6 +22,12 @@ RESOURCE_FIELDS = (
     ('vcpus_milli', 'vcpus'),
     ('disk_gb', 'disk_gb'),
 )
+# The two parts of the check that a claim makes on its host. A filter
+# names the parts its passing hosts are sure to meet in claim_checks.
+RESOURCES_CHECK = 'resources'
+GPUS_CHECK = 'gpus'
+CLAIM_CHECKS = frozenset({RESOURCES_CHECK, GPUS_CHECK})
+
 _RESOURCE_COLUMNS = tuple((field, label, field + '_usable', field + '_fit')
                           for field, label in RESOURCE_FIELDS)
 
@@ -96,14 +102,15 @@ def gpu_shortfall(table: HostTable, row: int,
     """
     if not request.gpus:
         return None
-    if table.gpus_total[row] == 0:
+    cards = table.gpus_total.item(row)
+    if cards == 0:
         return 'no GPU'
     if request.gpu_models:
-        model = table.gpu_models[table.gpu_model[row]]
+        model = table.gpu_models[table.gpu_model.item(row)]
         if model not in request.gpu_models:
             return 'GPU model not in %s' % '|'.join(
                 sorted(request.gpu_models))
-    if table.gpus_total[row] < request.gpus:
+    if cards < request.gpus:
         return 'fewer than %d GPU cards' % request.gpus
     if table.gpu_cards_for(row, request.gpus, request.gpu_milli) is None:
         if request.gpu_milli < CARD_MILLI:
@@ -119,3 +126,24 @@ def shortfall(table: HostTable, row: int,
     """Return why a host cannot hold one instance of the request, or None."""
     return (resource_shortfall(table, row, request)
             or gpu_shortfall(table, row, request))
+
+
+def claim_fit(table: HostTable, row: int,
+              request: RequestSpec) -> tuple[str | None, list[int]]:
+    """Return why one instance cannot go on a host, and the cards it takes.
+
+    The first value is None when the instance fits, and the second then
+    lists the cards that ``HostTable.gpu_cards_for`` chooses (none for a
+    request without GPUs). Every claim calls this, so it chooses the cards
+    once and works out a reason only for a host that falls short.
+    """
+    reason = resource_shortfall(table, row, request)
+    if reason is not None or not request.gpus:
+        return reason, []
+    cards = None
+    if (not request.gpu_models or table.gpu_models[
+            table.gpu_model.item(row)] in request.gpu_models):
+        cards = table.gpu_cards_for(row, request.gpus, request.gpu_milli)
+    if cards is None:
+        return gpu_shortfall(table, row, request), []
+    return None, cards

@@ -243,11 +243,12 @@ class HostTable:
         # The column form above for one host, on Python numbers. A card
         # column beyond the host's own cards counts as 0 free, as there.
         cols = self._cols
-        used = cols['gpu_used']
-        total = int(cols['gpus_total'][row])
-        card_used = used[row, :total].tolist()
+        total = cols['gpus_total'].item(row)
+        card_used = cols['gpu_used'][row].tolist()
+        width = len(card_used)
+        del card_used[total:]
         free = [CARD_MILLI - value for value in card_used]
-        if total < used.shape[1]:
+        if total < width:
             free.append(0)
         cols['gpu_free_cards'][row] = card_used.count(0)
         cols['gpu_max_free'][row] = max(free)
@@ -411,19 +412,21 @@ class HostTable:
         if gpus == 0:
             return []
         # A host has at most a few cards, and plain Python on their list is
-        # several times faster than numpy calls on so small an array.
-        free = self.card_free(row).tolist()
+        # several times faster than numpy calls on so small an array. One
+        # tolist() of the whole row costs less than slicing it first.
+        card_used = self._cols['gpu_used'][row].tolist()
+        del card_used[self._cols['gpus_total'].item(row):]
         if gpu_milli >= CARD_MILLI:
-            idle = [card for card, milli in enumerate(free)
-                    if milli == CARD_MILLI]
+            idle = [card for card, used in enumerate(card_used) if not used]
             return idle[:gpus] if len(idle) >= gpus else None
-        fitting = [(milli, card) for card, milli in enumerate(free)
-                   if milli >= gpu_milli]
-        if not fitting:
-            return None
-        # min() on (free share, card) keeps the lowest-numbered card among
-        # equal free shares.
-        return [min(fitting)[1]]
+        # The share goes to the fullest card that still has room for it.
+        # Among equally full cards, the lowest-numbered one wins.
+        room = CARD_MILLI - gpu_milli
+        best = None
+        for card, used in enumerate(card_used):
+            if used <= room and (best is None or used > card_used[best]):
+                best = card
+        return None if best is None else [best]
 
     def apply(self, row: int, amounts: Mapping[str, int],
               cards: Iterable[int], gpu_milli: int, sign: int) -> None:
@@ -455,7 +458,7 @@ class HostTable:
             used = cols['gpu_used']
             for card in cards:
                 used[row, card] += sign * gpu_milli
-            self._refresh_gpus(row)
+            self._refresh_gpus_row(row)
         instances = cols['instances']
         instances[row] = instances.item(row) + sign
 

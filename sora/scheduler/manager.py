@@ -336,8 +336,13 @@ class SchedulerManager:
                 LOG.debug('Claim on %s failed for request %s: %s', name,
                           request.request_id, failure.reason)
                 continue
-            alternates = _claimable(table, order[position + 1:], request,
-                                    settings.max_attempts - 1)
+            if position == 0 and pipeline.filters_check_claims:
+                # Only the chosen host changed since the filters ran, so
+                # the hosts ranked after it still pass a claim's check.
+                alternates = tuple(names[1:settings.max_attempts])
+            else:
+                alternates = _claimable(table, order[position + 1:],
+                                        request, settings.max_attempts - 1)
             if LOG.isEnabledFor(logging.DEBUG):
                 LOG.debug('Request %s placed on %s by policy %s; '
                           'alternates %s', request.request_id, name,

@@ -22,6 +22,7 @@ from sora.drivers import base as driver_base
 from sora import exception
 from sora.filters import base as filter_base
 from sora import plugins
+from sora.scheduler import fit
 from sora.scheduler.host_state import HostState
 from sora.scheduler.host_table import CapacitySettings
 from sora.scheduler.host_table import HostTable
@@ -146,6 +147,11 @@ class Pipeline:
         self.settings = settings
         self._custom_rank = (type(driver).rank_hosts
                              is not driver_base.SchedulerDriver.rank_hosts)
+        # Whether every host that passes the filters also passes the
+        # check a claim makes, so that alternates need no check of their
+        # own.
+        covered = set().union(*(f.claim_checks for f in filters))
+        self.filters_check_claims = fit.CLAIM_CHECKS <= covered
 
     @property
     def driver_name(self) -> str:

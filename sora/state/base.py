@@ -118,13 +118,13 @@ def new_claim(table: HostTable, host: str, request: RequestSpec) -> Claim:
     Raise HostNotFound or ClaimFailed. The claim gets a new id and the
     cards that the table's card choice gives; nothing is recorded.
     """
-    if host not in table:
-        raise exception.HostNotFound(host)
-    row = table.row(host)
-    reason = fit.shortfall(table, row, request)
+    try:
+        row = table.row(host)
+    except KeyError:
+        raise exception.HostNotFound(host) from None
+    reason, cards = fit.claim_fit(table, row, request)
     if reason:
         raise exception.ClaimFailed(host, reason)
-    cards = table.gpu_cards_for(row, request.gpus, request.gpu_milli)
     return Claim(
         claim_id=new_claim_id(),
         host=host,
@@ -132,7 +132,7 @@ def new_claim(table: HostTable, host: str, request: RequestSpec) -> Claim:
         memory_mb=request.memory_mb,
         vcpus_milli=request.vcpus_milli,
         disk_gb=request.disk_gb,
-        gpu_cards=tuple(cards or ()),
+        gpu_cards=tuple(cards),
         gpu_milli=request.gpu_milli if cards else 0,
         group=request.group)
 

@@ -144,3 +144,55 @@ class GpuFitTest(base.TestCase):
                     fit.gpu_shortfall(self.table, row, request) is None,
                     (request.gpus, request.gpu_milli, row))
         self.assertIsInstance(mask, np.ndarray)
+
+
+class ClaimFitTest(base.TestCase):
+    """claim_fit gives shortfall's verdict and gpu_cards_for's cards."""
+
+    def setUp(self):
+        super().setUp()
+        self.table = _table([
+            Host('cpu', memory_mb=4096, vcpus_milli=4000),
+            Host('t4', memory_mb=4096, vcpus_milli=4000, gpus=2,
+                 gpu_model='T4'),
+            Host('v100', memory_mb=4096, vcpus_milli=4000, gpus=4,
+                 gpu_model='V100'),
+        ])
+        # Some use on the cards, so that shares and whole cards differ.
+        self.table.apply(self.table.row('t4'), {}, [0], 700, 1)
+        self.table.apply(self.table.row('v100'), {}, [1], 200, 1)
+        self.table.apply(self.table.row('v100'), {}, [2], 1000, 1)
+
+    def test_agrees_with_shortfall_and_card_choice(self):
+        requests = [RequestSpec(memory_mb=m, gpus=g, gpu_milli=s,
+                                gpu_models=frozenset(models))
+                    for m in (1, 8192)
+                    for g, s in ((0, 1000), (1, 300), (1, 800), (1, 1000),
+                                 (2, 1000), (3, 1000))
+                    for models in ((), ('V100',))]
+        for request in requests:
+            for row in range(len(self.table)):
+                reason, cards = fit.claim_fit(self.table, row, request)
+                label = (request, self.table.names[row])
+                self.assertEqual(fit.shortfall(self.table, row, request),
+                                 reason, label)
+                expected = ([] if reason else self.table.gpu_cards_for(
+                    row, request.gpus, request.gpu_milli))
+                self.assertEqual(expected, cards, label)
+
+    def test_share_goes_to_fullest_card_that_fits(self):
+        row = self.table.row('v100')
+        # Card 1 has 800 free and cards 0 and 3 have 1000: a share of 300
+        # packs onto card 1, and one of 900 takes the lowest idle card.
+        self.assertEqual((None, [1]), fit.claim_fit(
+            self.table, row, RequestSpec(gpus=1, gpu_milli=300)))
+        self.assertEqual((None, [0]), fit.claim_fit(
+            self.table, row, RequestSpec(gpus=1, gpu_milli=900)))
+        self.assertEqual((None, [0, 3]), fit.claim_fit(
+            self.table, row, RequestSpec(gpus=2)))
+
+    def test_model_checked_before_cards(self):
+        request = RequestSpec(gpus=1, gpu_milli=100,
+                              gpu_models=frozenset({'V100'}))
+        self.assertEqual(('GPU model not in V100', []), fit.claim_fit(
+            self.table, self.table.row('t4'), request))

@@ -3,6 +3,7 @@
 import collections
 import uuid
 
+import numpy as np
 import testscenarios
 
 from sora import exception
@@ -115,6 +116,41 @@ class AlternatesTest(base.TestCase):
         self.assertIn(selection.host, {'b', 'c'})
         self.assertLessEqual(set(selection.alternates),
                              {'b', 'c'} - {selection.host})
+
+
+    def test_alternates_follow_ranking_with_fit_filters(self):
+        # With the resources and gpu filters enabled, every ranked host can
+        # hold a claim, so the alternates are the next hosts of the ranking,
+        # in order. Releasing the claim and claiming each alternate by name
+        # must then succeed.
+        self.flags(group='scheduler', max_attempts=4)
+        manager = placement.manager(self, TEN_HOSTS, policy=self.policy)
+        self.assertTrue(manager.pipeline.filters_check_claims)
+        request = RequestSpec(memory_mb=1)
+        selection, = manager.select_destinations(request)
+        manager.release(selection)
+        ranked = manager.pipeline.rank(
+            manager.store.hosts, np.arange(len(TEN_HOSTS)), request, 4, None)
+        if self.policy != 'random':
+            self.assertEqual(
+                [manager.store.hosts.names[row] for row in ranked[1:]],
+                list(selection.alternates))
+        for name in selection.alternates:
+            manager.release(manager.claim(name, request))
+
+    def test_alternates_checked_without_both_fit_filters(self):
+        # The resources filter alone leaves GPU fit unchecked, so the
+        # alternates are checked one by one and the host without a card
+        # is never offered.
+        hosts = [placement.host('gpu-a', gpus=1),
+                 placement.host('gpu-b', gpus=1),
+                 placement.host('no-gpu')]
+        manager = placement.manager(self, hosts, policy=self.policy,
+                                    enabled_filters=['enabled', 'resources'])
+        self.assertFalse(manager.pipeline.filters_check_claims)
+        selection, = manager.select_destinations(RequestSpec(gpus=1))
+        self.assertIn(selection.host, {'gpu-a', 'gpu-b'})
+        self.assertNotIn('no-gpu', selection.alternates)
 
 
 class ManyInstancesTest(base.TestCase):
