@@ -32,7 +32,7 @@ MEASUREMENTS = (
 DEFAULT_SIZES = (1000, 5000, 20000, 100000)
 QUICK_SIZES = (1000, 5000)
 DEFAULT_OUTPUT = os.path.join(core.REPO_ROOT, 'benchmarks', 'results.json')
-DEFAULT_REPLAY = 'replay {trace}'
+DEFAULT_REPLAY = 'replay --json {trace}'
 # Options that change where results go but not the figures, left out of
 # the command that the results record.
 OUTPUT_OPTIONS = ('--output', '--rst', '--plot')

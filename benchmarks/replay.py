@@ -3,10 +3,19 @@
 Each installed policy replays the default pod list on the openb GPU nodes,
 the hosts of the published results for this trace, in its own process.
 The command line after ``--config-file`` comes from ``--replay-command``.
+
+Two figures come from each run. The first is the wall time per policy
+that the command reports, from the first event of the trace to the last.
+The second is the whole process, which adds the steps that a command runs
+once for any number of compared policies: starting Python, importing,
+loading the plugins, and reading the hosts and the trace. The target
+applies to the first, and the note of each row gives the second. A
+replay command without ``--json`` output gives only the process figure.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import subprocess
@@ -56,7 +65,25 @@ def run(context: core.Context) -> list[core.Row]:
                     note='skipped: exit %d: %s; check --replay-command'
                     % (done.returncode, last)))
                 continue
+            case = '%s, %s on %s' % (policy, PODS, NODES)
+            replay_s = _policy_wall_time(done.stdout)
+            if replay_s is None:
+                rows.append(core.Row(
+                    NAME, case + ', whole process', elapsed, 's',
+                    note='no --json output to read the replay time from'))
+                continue
             rows.append(core.Row(
-                NAME, '%s, %s on %s' % (policy, PODS, NODES), elapsed,
-                's', target='<= %g s' % TARGET_S, met=elapsed <= TARGET_S))
+                NAME, case, replay_s, 's', target='<= %g s' % TARGET_S,
+                met=replay_s <= TARGET_S,
+                note='whole process %.2f s: %.2f s more for start-up, '
+                     'reading and output' % (elapsed, elapsed - replay_s),
+                extra={'process_s': elapsed}))
     return rows
+
+
+def _policy_wall_time(stdout: str) -> float | None:
+    """Return the wall time the replay's JSON output gives, or None."""
+    try:
+        return float(json.loads(stdout)['policies'][0]['wall_time_s'])
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None

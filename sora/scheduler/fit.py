@@ -87,9 +87,11 @@ def gpu_mask(table: HostTable, request: RequestSpec) -> np.ndarray:
     else:
         mask = table.gpu_max_free >= request.gpu_milli
     if request.gpu_models:
-        codes = [code for code, model in enumerate(table.gpu_models)
-                 if model in request.gpu_models]
-        mask &= np.isin(table.gpu_model, codes)
+        # A lookup by model code costs a few microseconds where np.isin
+        # costs about a hundred on a thousand hosts.
+        accepted = np.array([model in request.gpu_models
+                             for model in table.gpu_models])
+        mask &= accepted.take(table.gpu_model)
     return mask
 
 

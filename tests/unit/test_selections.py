@@ -117,7 +117,6 @@ class AlternatesTest(base.TestCase):
         self.assertLessEqual(set(selection.alternates),
                              {'b', 'c'} - {selection.host})
 
-
     def test_alternates_follow_ranking_with_fit_filters(self):
         # With the resources and gpu filters enabled, every ranked host can
         # hold a claim, so the alternates are the next hosts of the ranking,
