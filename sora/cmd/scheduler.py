@@ -72,6 +72,13 @@ def _add_commands(subparsers) -> None:
                         default='text', help='Output format.')
     select.set_defaults(func=select_command)
 
+    release = subparsers.add_parser(
+        'release', help='Release claims that select made on a shared '
+                        'state store.')
+    release.add_argument('claim_ids', nargs='+', metavar='CLAIM_ID',
+                         help='A claim id, as select prints it.')
+    release.set_defaults(func=release_command)
+
     drivers = subparsers.add_parser(
         'drivers', help='List the installed scheduling policies.')
     drivers.set_defaults(func=drivers_command)
@@ -91,7 +98,8 @@ COMMAND = cfg.SubCommandOpt('command', title='Commands',
 # subcommand; the value says whether the option takes an argument.
 GLOBAL_OPTIONS = {'--debug': False, '-d': False, '--config-file': True,
                   '--config-dir': True}
-COMMAND_NAMES = ('select', 'drivers', 'replay', 'load-inventory')
+COMMAND_NAMES = ('select', 'release', 'drivers', 'replay',
+                 'load-inventory')
 
 
 def hoist_global_options(argv: Sequence[str]) -> list[str]:
@@ -245,6 +253,33 @@ def select_command(conf: cfg.ConfigOpts) -> int:
             print('host: %s' % selection.host)
             print('alternates: %s' % (', '.join(selection.alternates)
                                       or '(none)'))
+            if manager.store.shared:
+                # Only a shared store keeps the claim after this command,
+                # and release needs its id.
+                print('claim: %s' % selection.claim.claim_id)
+    return EXIT_PLACED
+
+
+def release_command(conf: cfg.ConfigOpts) -> int:
+    """Release the claims named on the command line, all or none."""
+    ids = list(dict.fromkeys(conf.command.claim_ids))
+    manager = SchedulerManager(conf, load_inventory=False)
+    if not manager.store.shared:
+        raise exception.InvalidArgument(
+            'CLAIM_ID', ' '.join(ids), 'the %s state store keeps claims only '
+            'inside the process that made them, so none outlives select; '
+            'set [scheduler] state_store to a shared store such as etcd'
+            % conf.scheduler.state_store)
+
+    # Every id is checked before the first release, so that a typo in one
+    # of them releases nothing.
+    existing = {claim.claim_id for claim in manager.store.claims()}
+    unknown = [claim_id for claim_id in ids if claim_id not in existing]
+    if unknown:
+        raise exception.ClaimNotFound(', '.join(unknown))
+    for claim_id in ids:
+        claim = manager.release(claim_id)
+        print('Released claim %s on host %s.' % (claim.claim_id, claim.host))
     return EXIT_PLACED
 
 

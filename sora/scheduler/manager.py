@@ -371,11 +371,14 @@ class SchedulerManager:
         """Claim one instance of ``request`` on a named host.
 
         A caller uses it to claim an alternate without scheduling again.
-        When another scheduler changed the host first, the fit is checked
-        again on the host's new state, up to ``[scheduler] claim_retries``
-        times.
+        The filters do not run again, but a host that was disabled since
+        the decision, or one outside the request's availability zone,
+        raises ClaimFailed. When another scheduler changed the host first,
+        the fit is checked again on the host's new state, up to
+        ``[scheduler] claim_retries`` times.
         """
         with self.store.lock:
+            _check_named_host(self.store.hosts, host, request)
             for _attempt in range(self._pipeline.settings.claim_retries):
                 try:
                     return self.store.claim(host, request)
@@ -432,6 +435,23 @@ def _selection_rng(seed: int | None) -> np.random.Generator:
     if seed is None:
         return np.random.default_rng()
     return np.random.default_rng([seed, 1])
+
+
+def _check_named_host(table: HostTable, host: str,
+                      request: RequestSpec) -> None:
+    """Raise ClaimFailed when ``host`` is disabled or outside the zone.
+
+    A host name that the table does not have is left to the store, which
+    raises HostNotFound.
+    """
+    if host not in table:
+        return
+    row = table.row(host)
+    if not table.enabled.item(row):
+        raise exception.ClaimFailed(host, 'disabled')
+    zone = request.availability_zone
+    if zone and table.zones[table.zone.item(row)] != zone:
+        raise exception.ClaimFailed(host, 'not in zone %s' % zone)
 
 
 def _claimable(table: HostTable, rows: list[int], request: RequestSpec,

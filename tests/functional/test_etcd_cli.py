@@ -65,6 +65,33 @@ class LoadInventoryTest(etcd_base.EtcdTestCase):
         self.assertEqual(1, again.returncode)
         self.assertIn('1 not enough memory_mb', again.stderr)
 
+    def test_select_then_release(self):
+        self.assertEqual(0, self.run_cli('load-inventory').returncode)
+        placed = self.run_cli('select', '--memory-mb', '6000')
+        self.assertEqual(0, placed.returncode, placed.stderr)
+        claim_id = placed.stdout.split('claim: ')[1].split()[0]
+        store = self.new_store()
+        self.assertEqual([claim_id], [c.claim_id for c in store.claims()])
+
+        # One unknown id among several releases none of them.
+        mixed = self.run_cli('release', claim_id, 'no-such-claim')
+        self.assertEqual(2, mixed.returncode)
+        self.assertIn('no-such-claim', mixed.stderr)
+        self.assertNotIn('Traceback', mixed.stderr)
+        self.assertEqual([claim_id], [c.claim_id for c in store.claims()])
+
+        released = self.run_cli('release', claim_id)
+        self.assertEqual(0, released.returncode, released.stderr)
+        self.assertIn('Released claim %s on host a1.' % claim_id,
+                      released.stdout)
+        self.assertEqual([], store.claims())
+        store.refresh()
+        self.assertEqual(8192, store.hosts.memory_mb_free[0])
+
+        again = self.run_cli('release', claim_id)
+        self.assertEqual(2, again.returncode)
+        self.assertIn('not found', again.stderr)
+
     def test_reload_drops_claims_of_removed_host(self):
         self.flags(group='inventory', path=self.inventory)
         self.conf([])

@@ -49,6 +49,15 @@ class SelectCommandTest(CliTestCase):
         self.assertEqual('host: gpu-01\nalternates: gpu-02, compute-03\n',
                          result.stdout)
 
+    def test_release_needs_shared_store(self):
+        result = self.run_cli('release', 'claim-1')
+
+        self.assert_exit(2, result)
+        self.assertIn("'claim-1'", result.stderr)
+        self.assertIn('state_store to a shared store such as etcd',
+                      result.stderr)
+        self.assert_no_traceback(result)
+
     def test_json_output(self):
         result = self.run_cli('select', '--memory-mb', '2048', '--vcpus',
                               '0.5', '--disk-gb', '10', '--format', 'json')

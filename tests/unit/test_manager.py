@@ -216,6 +216,26 @@ class ManagerHostLifecycleTest(base.TestCase):
                                    RequestSpec(memory_mb=600))
         self.assertEqual('b', claim.host)
 
+    def test_claim_rejects_disabled_host(self):
+        self.manager.add_host(Host('b', memory_mb=1000, vcpus_milli=1000,
+                                   enabled=False))
+        error = self.assertRaises(exception.ClaimFailed, self.manager.claim,
+                                  'b', RequestSpec(memory_mb=10))
+        self.assertEqual('disabled', error.reason)
+        self.assertEqual([], self.manager.store.claims())
+
+    def test_claim_rejects_other_zone(self):
+        self.manager.add_host(Host('b', memory_mb=1000, vcpus_milli=1000,
+                                   zone='az2'))
+        request = RequestSpec(memory_mb=10, availability_zone='az1')
+        error = self.assertRaises(exception.ClaimFailed, self.manager.claim,
+                                  'b', request)
+        self.assertEqual('not in zone az1', error.reason)
+        self.assertEqual([], self.manager.store.claims())
+        claim = self.manager.claim(
+            'b', RequestSpec(memory_mb=10, availability_zone='az2'))
+        self.assertEqual('b', claim.host)
+
     def test_report_usage_validates(self):
         error = self.assertRaises(exception.InvalidRequest,
                                   self.manager.report_usage, 'a',
