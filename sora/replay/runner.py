@@ -45,8 +45,8 @@ DEFAULT_SAMPLES = 200
 class RunResult:
     """The figures of one policy's replay of one trace.
 
-    ``times`` and the three ``*_used`` arrays give the allocation held
-    after each event. Amounts are CPUs in thousandths, memory in MiB and
+    ``times`` and the three ``*_used`` arrays (floats) give the allocation
+    held after each event. Amounts are CPUs in thousandths, memory in MiB and
     GPU share in thousandths of a card. ``capacity`` gives the same three
     resources summed over every host.
     """
@@ -192,9 +192,12 @@ class Replay:
         """Process every event and return the figures of the replay."""
         events = events_mod.build_events(self.workloads)
         table = self.manager.store.hosts
-        capacity = {'vcpus_milli': int(table.vcpus_milli_capacity.sum()),
-                    'memory_mb': int(table.memory_mb_capacity.sum()),
-                    'gpu_milli': int(table.gpus_total.sum()) * 1000}
+        # Summed as Python integers: at the largest amount a host may
+        # have (units.MAX_AMOUNT), an int64 sum overflows past about
+        # 32,000 hosts.
+        capacity = {'vcpus_milli': sum(table.vcpus_milli_capacity.tolist()),
+                    'memory_mb': sum(table.memory_mb_capacity.tolist()),
+                    'gpu_milli': sum(table.gpus_total.tolist()) * 1000}
         probes = self._probe_times(events)
         fragmented: list[int] = []
         last_arrival = max((w.arrival for w in self.workloads), default=0.0)
@@ -244,7 +247,9 @@ class Replay:
         if self.progress is not None:
             self.progress(len(events))
 
-        used = np.array(used_rows, dtype=np.int64).reshape(-1, 3)
+        # Floats, like the capacity sums above, may exceed int64; the
+        # figures made from them are shares of the capacity.
+        used = np.array(used_rows, dtype=float).reshape(-1, 3)
         return RunResult(
             policy=self.manager.driver_name, seed=self.seed,
             total=len(self.workloads), placed=self._placed,

@@ -4,6 +4,8 @@ from sora.replay import events
 from sora.replay import metrics
 from sora.replay import report
 from sora.replay import runner
+from sora.scheduler.host import Host
+from sora.scheduler import units
 from tests.unit.replay import base
 
 # h1 has 4 CPUs, 8192 MiB and two T4 cards; h2 has 4 CPUs, 4096 MiB and no
@@ -260,3 +262,24 @@ class FragmentationTest(base.ReplayTestCase):
 
         self.assertEqual([metrics.Shape(1, 1000, 1000, 1024, 6),
                           metrics.Shape(1, 500, 2000, 2048, 3)], shapes)
+
+
+class LargeCapacityTest(base.ReplayTestCase):
+
+    def test_capacity_sums_beyond_int64(self):
+        # 40,000 hosts of the largest memory a host may have add up to
+        # about 1.1e19 MiB, past the int64 maximum of about 9.2e18, where
+        # a numpy sum wraps around to a negative capacity.
+        count = 40000
+        manager = self.manager()
+        manager.set_hosts([Host('h%05d' % i, memory_mb=units.MAX_AMOUNT,
+                                vcpus_milli=1000) for i in range(count)])
+        trace = self.read(['0,10,%d,1,0,0,,,big' % units.MAX_AMOUNT])
+        result = runner.Replay(manager, trace.workloads, [],
+                               samples=2).run()
+
+        self.assertEqual(count * units.MAX_AMOUNT,
+                         result.capacity['memory_mb'])
+        self.assertGreater(result.capacity['memory_mb'], 2 ** 63)
+        peak = report.summarize(result)['allocation_percent']['memory']
+        self.assertAlmostEqual(100.0 / count, peak['peak'])
