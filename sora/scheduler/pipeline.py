@@ -197,26 +197,36 @@ class Pipeline:
     def filter(self, table: HostTable, request: RequestSpec,
                context: filter_base.FilterContext) -> np.ndarray:
         """Return a boolean array of the hosts that pass every filter."""
+        if LOG.isEnabledFor(logging.DEBUG):
+            return self._filter_logged(table, request, context)
         everyone = filter_base.all_pass(table)
-        # A copy of the shared all-true array costs less than np.ones.
-        mask = everyone.copy()
-        debug = LOG.isEnabledFor(logging.DEBUG)
+        mask = None
         for host_filter in self.filters:
-            before = np.count_nonzero(mask) if debug else 0
-            passes = host_filter.filter_hosts(table, request, context, mask)
-            if passes is everyone and not debug:
+            passes = host_filter.filter_hosts(
+                table, request, context, everyone if mask is None else mask)
+            if passes is everyone:
                 # The request does not use this filter, so it removes no
                 # host and the mask stays as it is.
                 continue
-            mask &= passes
-            if debug:
-                kept = np.count_nonzero(mask)
-                LOG.debug('Filter %s kept %d hosts and removed %d for '
-                          'request %s', host_filter.name, kept,
-                          before - kept, request.request_id)
-            # count_nonzero is cheaper than any() on a boolean array.
-            if not np.count_nonzero(mask):
-                break
+            if mask is None:
+                # A copy, because the result may be a read-only column of
+                # the table; it replaces a copy of everyone and one pass.
+                mask = np.array(passes, dtype=bool)
+            else:
+                mask &= passes
+        return everyone.copy() if mask is None else mask
+
+    def _filter_logged(self, table: HostTable, request: RequestSpec,
+                       context: filter_base.FilterContext) -> np.ndarray:
+        """Do what filter does, logging what each filter removes."""
+        mask = np.ones(len(table), bool)
+        for host_filter in self.filters:
+            before = np.count_nonzero(mask)
+            mask &= host_filter.filter_hosts(table, request, context, mask)
+            kept = np.count_nonzero(mask)
+            LOG.debug('Filter %s kept %d hosts and removed %d for request '
+                      '%s', host_filter.name, kept, before - kept,
+                      request.request_id)
         return mask
 
     def explain(self, table: HostTable, request: RequestSpec,
