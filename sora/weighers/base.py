@@ -154,6 +154,9 @@ def combined_scores(weighers: Sequence[tuple[BaseWeigher, float]],
         raw, low, high = _checked(
             weigher, weigher.weigh_hosts(hosts, rows, request), len(rows),
             policy)
+        if high == low and not debug:
+            # Equal weights scale to 0 and add nothing to any score.
+            continue
         scaled = _scale(raw, low, high) if len(raw) else np.zeros(0)
         if debug:
             LOG.debug('Weigher %s (multiplier %s) for request %s: %s',
