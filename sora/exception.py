@@ -113,6 +113,18 @@ class PolicyError(SoraException):
                          % (policy, problem))
 
 
+class FilterError(SoraException):
+    """A host filter broke its contract with the manager."""
+
+    def __init__(self, name: str, problem: str) -> None:
+        self.filter = name
+        self.problem = problem
+        super().__init__('Filter %r returned an invalid result: %s. Nothing '
+                         'was claimed; fix the filter or remove it from '
+                         '[filter_scheduler] enabled_filters.'
+                         % (name, problem))
+
+
 class InvalidRequest(SoraException):
     """A placement request has a field that cannot be scheduled."""
 

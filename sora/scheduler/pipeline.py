@@ -134,6 +134,21 @@ def _load_listed(conf: cfg.ConfigOpts, source: plugins.PluginSource,
     return built
 
 
+def _checked_passes(host_filter: filter_base.BaseFilter, passes: object,
+                    count: int) -> np.ndarray:
+    """Return a filter's result as an array, or raise FilterError.
+
+    numpy would broadcast a result of the wrong length, such as a single
+    value, over every host instead of failing.
+    """
+    array = np.asarray(passes)
+    if array.shape != (count,):
+        raise exception.FilterError(
+            host_filter.name, 'expected one value per host, %d in all, got '
+            'shape %s' % (count, array.shape))
+    return array
+
+
 class Pipeline:
     """A loaded policy, its filters, and the settings they run with."""
 
@@ -208,21 +223,25 @@ class Pipeline:
                 # The request does not use this filter, so it removes no
                 # host and the mask stays as it is.
                 continue
+            passes = _checked_passes(host_filter, passes, len(everyone))
             if mask is None:
                 # A copy, because the result may be a read-only column of
-                # the table; it replaces a copy of everyone and one pass.
-                mask = np.array(passes, dtype=bool)
+                # the table. Starting from it saves a pass over the hosts.
+                mask = passes.astype(bool)
             else:
                 mask &= passes
         return everyone.copy() if mask is None else mask
 
     def _filter_logged(self, table: HostTable, request: RequestSpec,
                        context: filter_base.FilterContext) -> np.ndarray:
-        """Do what filter does, logging what each filter removes."""
+        """Filter the hosts as filter() does, logging what each removes."""
         mask = np.ones(len(table), bool)
         for host_filter in self.filters:
             before = np.count_nonzero(mask)
-            mask &= host_filter.filter_hosts(table, request, context, mask)
+            mask &= _checked_passes(
+                host_filter,
+                host_filter.filter_hosts(table, request, context, mask),
+                len(mask))
             kept = np.count_nonzero(mask)
             LOG.debug('Filter %s kept %d hosts and removed %d for request '
                       '%s', host_filter.name, kept, before - kept,

@@ -7,6 +7,7 @@ import numpy as np
 
 from sora.drivers import base as driver_base
 from sora import exception
+from sora.filters import base as filter_base
 from sora import plugins
 from sora.scheduler.request import RequestSpec
 from sora.weighers import base as weigher_base
@@ -119,6 +120,43 @@ class FiltersBeforeAnyPolicyTest(base.TestCase):
                           self.manager.select_destinations,
                           RequestSpec(memory_mb=16384))
         self.assertEqual([], RecordingPolicy.seen)
+
+
+class OneValueFilter(filter_base.BaseFilter):
+    """A broken filter that returns one value instead of one per host."""
+
+    def filter_hosts(self, hosts, request, context, candidates):
+        return np.array([True])
+
+
+class FilterResultCheckTest(base.TestCase):
+
+    def _manager(self):
+        source = placement.test_source(plugins.FILTER_NAMESPACE,
+                                       one_value=OneValueFilter)
+        return placement.manager(
+            self, HOSTS, sources={plugins.FILTER_NAMESPACE: source},
+            enabled_filters=['one_value'])
+
+    def test_wrong_length_raises_filter_error(self):
+        manager = self._manager()
+        error = self.assertRaises(exception.FilterError,
+                                  manager.select_destinations,
+                                  RequestSpec(memory_mb=1))
+        self.assertEqual('one_value', error.filter)
+        self.assertIn('expected one value per host, 4 in all, got shape '
+                      '(1,)', str(error))
+        self.assertIn('[filter_scheduler] enabled_filters', str(error))
+        self.assertEqual([], manager.store.claims())
+
+    def test_wrong_length_raises_with_debug_log(self):
+        self.useFixture(fixtures.FakeLogger(name='sora',
+                                            level=logging.DEBUG))
+        manager = self._manager()
+        self.assertRaises(exception.FilterError,
+                          manager.select_destinations,
+                          RequestSpec(memory_mb=1))
+        self.assertEqual([], manager.store.claims())
 
 
 class DecisionLogTest(base.TestCase):
