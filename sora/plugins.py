@@ -84,7 +84,21 @@ def _group(namespace: str) -> list[importlib.metadata.EntryPoint]:
     with _SCAN_LOCK:
         if _SCAN['key'] != key:
             groups: dict[str, list] = {}
+            seen: set[str] = set()
             for dist in importlib.metadata.distributions():
+                # A distribution found twice on sys.path, such as an
+                # installed copy and the egg-info that pip leaves in the
+                # source tree, counts once: the first wins, as in
+                # importlib.metadata.entry_points(). Its normalised name
+                # comes from the folder name, without reading metadata.
+                # NOTE: _normalized_name is private to importlib.metadata
+                # (Python 3.10 to 3.13); without it, PluginSource still
+                # merges the copies by reading their metadata.
+                name = getattr(dist, '_normalized_name', None)
+                if name is not None:
+                    if name in seen:
+                        continue
+                    seen.add(name)
                 for entry in dist.entry_points:
                     groups.setdefault(entry.group, []).append(entry)
             _SCAN['key'] = key

@@ -1,6 +1,8 @@
 """Tests for PluginSource, on injected and on installed plugins."""
 
 import importlib.metadata
+import os
+import sys
 
 import fixtures
 
@@ -122,3 +124,39 @@ class InstalledPluginSourceTest(base.TestCase):
         self.assertEqual([], read)
         self.source.load('memory', 'scheduler', 'driver')
         self.assertEqual(['memory'], read)
+
+
+class SameDistributionTwiceTest(base.TestCase):
+    """A distribution on sys.path twice, as pip leaves one in a checkout."""
+
+    def _write_copy(self):
+        folder = self.useFixture(fixtures.TempDir()).path
+        info = os.path.join(folder, 'twice_dist-1.0.dist-info')
+        os.mkdir(info)
+        with open(os.path.join(info, 'METADATA'), 'w') as stream:
+            stream.write('Metadata-Version: 2.1\nName: twice-dist\n'
+                         'Version: 1.0\n')
+        with open(os.path.join(info, 'entry_points.txt'), 'w') as stream:
+            stream.write('[sora.test.twice]\nonly = sora.drivers.memory:'
+                         'MemoryDriver\n')
+        return folder
+
+    def test_counted_once_without_metadata(self):
+        folders = [self._write_copy(), self._write_copy()]
+        self.useFixture(fixtures.MonkeyPatch('sys.path',
+                                             folders + sys.path))
+        read = []
+        original = plugins._distribution
+
+        def recording(entry):
+            read.append(entry.name)
+            return original(entry)
+
+        self.useFixture(fixtures.MonkeyPatch('sora.plugins._distribution',
+                                             recording))
+        source = plugins.PluginSource('sora.test.twice')
+
+        self.assertEqual(['only'], source.names())
+        self.assertEqual([], read)
+        self.assertIs(MemoryDriver, source.load('only', 'scheduler',
+                                                'driver').plugin)
