@@ -203,7 +203,7 @@ class MissingExtra(SoraException):
 
 
 class InvalidArgument(SoraException):
-    """A command-line argument has a value that the command cannot use."""
+    """An argument of a command or an API call has an unusable value."""
 
     def __init__(self, argument: str, value: object, reason: str) -> None:
         self.argument = argument

@@ -277,8 +277,18 @@ def release_command(conf: cfg.ConfigOpts) -> int:
     unknown = [claim_id for claim_id in ids if claim_id not in existing]
     if unknown:
         raise exception.ClaimNotFound(', '.join(unknown))
+    released: list[str] = []
     for claim_id in ids:
-        claim = manager.release(claim_id)
+        try:
+            claim = manager.release(claim_id)
+        except exception.ClaimNotFound:
+            # Another process released it between the check and now.
+            raise exception.SoraException(
+                'Claim %r was released by another process after every id '
+                'was checked; the claims before it were released (%s) and '
+                'the ones after it were not; run release again for those'
+                % (claim_id, ', '.join(released) or 'none')) from None
+        released.append(claim.claim_id)
         print('Released claim %s on host %s.' % (claim.claim_id, claim.host))
     return EXIT_PLACED
 

@@ -26,11 +26,14 @@ from sora.replay import trace_reader
 # The seed used when neither --seed nor [scheduler] seed is given, so that
 # a replay repeats by default.
 DEFAULT_SEED = 42
+# The maximum number of fragmentation samples: each is a pass over every
+# host, and the samples are kept in memory.
+MAX_SAMPLES = 100000
 # Skipped-line messages that --json and the text output list in full.
 SHOWN_SKIPPED = 10
 
 
-def _count(minimum: int):
+def _count(minimum: int, maximum: int | None = None):
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -40,6 +43,9 @@ def _count(minimum: int):
         if value < minimum:
             raise argparse.ArgumentTypeError(
                 '%d is below the minimum of %d' % (value, minimum))
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(
+                '%d is above the maximum of %d' % (value, maximum))
         return value
     return parse
 
@@ -96,7 +102,7 @@ def add_parser(subparsers) -> None:
                         help='Skip and count invalid trace lines instead of '
                              'stopping at the first.')
 
-    parser.add_argument('--samples', type=_count(1),
+    parser.add_argument('--samples', type=_count(1, MAX_SAMPLES),
                         default=runner.DEFAULT_SAMPLES,
                         help='Times over the trace span at which GPU '
                              'fragmentation is measured (default: '

@@ -95,6 +95,10 @@ def allocation_curve(demand_percent: np.ndarray,
     return allocation
 
 
+# The maximum number of seeds that one run may list.
+MAX_SEEDS = 1000
+
+
 def parse_seeds(text: str) -> list[int]:
     """Return the seeds of ``42``, ``42-51`` or ``1,5,9``.
 
@@ -109,5 +113,9 @@ def parse_seeds(text: str) -> list[int]:
         first, last = int(low), int(high) if dash else int(low)
         if last < first:
             raise ValueError('range %r ends before it starts' % part)
+        if last - first + len(seeds) >= MAX_SEEDS:
+            raise ValueError('%r gives more than %d seeds; each seed is a '
+                             'whole replay, so choose fewer' % (text,
+                                                                MAX_SEEDS))
         seeds.extend(s for s in range(first, last + 1) if s not in seeds)
     return seeds

@@ -202,6 +202,11 @@ class SchedulerManager:
 
     def set_hosts(self, hosts: list[Host]) -> list[Claim]:
         """Replace every host, keeping the claims on hosts that remain."""
+        if not isinstance(hosts, (list, tuple)) or not all(
+                isinstance(host, Host) for host in hosts):
+            raise exception.InvalidArgument(
+                'hosts', hosts, 'expected a list of Host; build each with '
+                'Host(name, ...) or Host.from_mapping()')
         inventory_loader.check_unique(hosts, 'set_hosts')
         return self.store.load(hosts)
 
@@ -214,6 +219,10 @@ class SchedulerManager:
 
     def remove_host(self, name: str, force: bool = False) -> list[Claim]:
         """Remove a host; a host with claims needs ``force=True``."""
+        _check_name('name', name, 'a host name')
+        if not isinstance(force, bool):
+            raise exception.InvalidArgument(
+                'force', force, 'expected True or False')
         return self.store.remove_host(name, force)
 
     def report_usage(self, name: str, memory_mb_used: int | None = None,
@@ -371,27 +380,55 @@ class SchedulerManager:
         """Claim one instance of ``request`` on a named host.
 
         A caller uses it to claim an alternate without scheduling again.
-        The filters do not run again, but a host that was disabled since
-        the decision, or one outside the request's availability zone,
-        raises ClaimFailed. When another scheduler changed the host first,
-        the fit is checked again on the host's new state, up to
-        ``[scheduler] claim_retries`` times.
+        The enabled filters run again on that host alone, on its current
+        state, so a host that was disabled or filled since the decision,
+        or one that the request's zone or server group rules out, raises
+        ClaimFailed with the filter's reason. When another scheduler
+        changed the host first, the check runs again on the host's new
+        state, up to ``[scheduler] claim_retries`` times.
         """
+        _check_name('host', host, 'a host name')
+        if not isinstance(request, RequestSpec):
+            raise exception.InvalidRequest(
+                'request', request, 'expected a RequestSpec; build one with '
+                'RequestSpec.build()')
         with self.store.lock:
-            _check_named_host(self.store.hosts, host, request)
-            for _attempt in range(self._pipeline.settings.claim_retries):
+            pipeline = self._pipeline
+            for _attempt in range(pipeline.settings.claim_retries):
                 try:
-                    return self.store.claim(host, request)
+                    return self._claim_named(pipeline, host, request)
                 except exception.ClaimConflict:
                     continue
-            return self.store.claim(host, request)
+            return self._claim_named(pipeline, host, request)
 
     def release(self, claim: Claim | Selection | str) -> Claim:
         """Free a claim, given as a Claim, a Selection or a claim id."""
         if isinstance(claim, Selection):
             claim = claim.claim
         claim_id = claim.claim_id if isinstance(claim, Claim) else claim
+        _check_name('claim', claim_id, 'a Claim, a Selection or a claim id')
         return self.store.release(claim_id)
+
+    def _claim_named(self, pipeline: pipeline_mod.Pipeline, host: str,
+                     request: RequestSpec) -> Claim:
+        """Run the filters on ``host`` alone, then claim one instance.
+
+        A host name that the table does not have is left to the store,
+        which raises HostNotFound.
+        """
+        # A shared store reads the host again, so that the filters see
+        # what other schedulers changed since the decision.
+        self.store.refresh([host])
+        table = self.store.hosts
+        if host in table:
+            context = FilterContext(
+                self.store.group_members(request.group) if request.group
+                else {}, time.time())
+            reason = pipeline.host_rejection(table, table.row(host),
+                                             request, context)
+            if reason is not None:
+                raise exception.ClaimFailed(host, reason)
+        return self.store.claim(host, request)
 
 
 def _mutate_hook(manager: SchedulerManager):
@@ -437,21 +474,11 @@ def _selection_rng(seed: int | None) -> np.random.Generator:
     return np.random.default_rng([seed, 1])
 
 
-def _check_named_host(table: HostTable, host: str,
-                      request: RequestSpec) -> None:
-    """Raise ClaimFailed when ``host`` is disabled or outside the zone.
-
-    A host name that the table does not have is left to the store, which
-    raises HostNotFound.
-    """
-    if host not in table:
-        return
-    row = table.row(host)
-    if not table.enabled.item(row):
-        raise exception.ClaimFailed(host, 'disabled')
-    zone = request.availability_zone
-    if zone and table.zones[table.zone.item(row)] != zone:
-        raise exception.ClaimFailed(host, 'not in zone %s' % zone)
+def _check_name(argument: str, value: object, expected: str) -> None:
+    """Raise InvalidArgument unless ``value`` is non-empty text."""
+    if not isinstance(value, str) or not value:
+        raise exception.InvalidArgument(argument, value,
+                                        'expected %s as text' % expected)
 
 
 def _claimable(table: HostTable, rows: list[int], request: RequestSpec,

@@ -248,6 +248,27 @@ class Pipeline:
                       request.request_id)
         return mask
 
+    def host_rejection(self, table: HostTable, row: int,
+                       request: RequestSpec,
+                       context: filter_base.FilterContext) -> str | None:
+        """Return why the filters reject one host, or None if it passes.
+
+        The reason is that of the first filter that rejects the host, as
+        NoValidHost would count it.
+        """
+        candidates = np.zeros(len(table), bool)
+        candidates[row] = True
+        for host_filter in self.filters:
+            passes = _checked_passes(
+                host_filter,
+                host_filter.filter_hosts(table, request, context,
+                                         candidates),
+                len(table))
+            if not passes[row]:
+                return host_filter.rejection_reason(table.host(row), request,
+                                                    context)
+        return None
+
     def explain(self, table: HostTable, request: RequestSpec,
                 context: filter_base.FilterContext) -> dict[str, int]:
         """Count, per reason, the hosts that the filters reject.

@@ -51,10 +51,11 @@ class RequestSpec:
         self._check_amounts()
         self._check_types()
         if isinstance(self.num_instances, bool) or not isinstance(
-                self.num_instances, int) or self.num_instances < 1:
-            raise exception.InvalidRequest('num_instances',
-                                           self.num_instances,
-                                           'expected an integer of 1 or more')
+                self.num_instances, int) or not (
+                    1 <= self.num_instances <= units.MAX_INSTANCES):
+            raise exception.InvalidRequest(
+                'num_instances', self.num_instances,
+                'expected an integer from 1 to %d' % units.MAX_INSTANCES)
         if self.gpus and not 1 <= self.gpu_milli <= 1000:
             raise exception.InvalidRequest(
                 'gpu_milli', self.gpu_milli,

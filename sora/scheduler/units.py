@@ -26,6 +26,9 @@ MAX_RATIO = 1000.0
 MAX_GPUS = 64
 """The largest number of GPU cards on one host or in one request."""
 
+MAX_INSTANCES = 10000
+"""The maximum number of instances in one request."""
+
 # The most digits that parse_count converts with int() directly, well
 # below Python's limit of 4300 digits for int() of a text.
 _SHORT_DIGITS = 18

@@ -9,6 +9,8 @@ from unittest import mock
 import fixtures
 
 from sora.cmd import scheduler
+from sora import exception
+from sora.scheduler.selection import Claim
 from tests import base
 from tests import cli
 
@@ -322,6 +324,43 @@ class CommandLineRobustnessTest(CliTestCase):
             self.assertEqual(0, process.wait(timeout=120), stderr)
             self.assertNotIn('Traceback', stderr)
             self.assertNotIn('BrokenPipe', stderr)
+
+
+class ReleaseRaceTest(CliTestCase):
+    """Another process releases one of the claims during release."""
+
+    def test_reports_what_was_released(self):
+        # NOTE: the race between two processes cannot be timed in a test,
+        # so the store is a stand-in whose second release finds the claim
+        # gone, as etcd would after the other process's release.
+        claims = {cid: Claim(cid, 'h1', 'r') for cid in ('c1', 'c2', 'c3')}
+        store = mock.Mock(shared=True)
+        store.claims.return_value = list(claims.values())
+        manager = mock.Mock(store=store)
+
+        def release(claim_id):
+            if claim_id == 'c2':
+                raise exception.ClaimNotFound(claim_id)
+            return claims[claim_id]
+
+        manager.release.side_effect = release
+        stdout, stderr = io.StringIO(), io.StringIO()
+        with mock.patch.object(scheduler, 'SchedulerManager',
+                               return_value=manager), \
+                mock.patch('sys.stdout', stdout), \
+                mock.patch('sys.stderr', stderr):
+            code = scheduler.main(['--config-file', self.config, 'release',
+                                   'c1', 'c2', 'c3'])
+
+        self.assertEqual(2, code)
+        self.assertEqual('Released claim c1 on host h1.\n',
+                         stdout.getvalue())
+        self.assertIn("Claim 'c2' was released by another process",
+                      stderr.getvalue())
+        self.assertIn('(c1)', stderr.getvalue())
+        self.assertNotIn('Nothing was changed', stderr.getvalue())
+        self.assertEqual(['c1', 'c2'], [call.args[0] for call in
+                                        manager.release.call_args_list])
 
 
 class InternalErrorTest(CliTestCase):

@@ -236,6 +236,38 @@ class ManagerHostLifecycleTest(base.TestCase):
             'b', RequestSpec(memory_mb=10, availability_zone='az2'))
         self.assertEqual('b', claim.host)
 
+    def test_claim_rejects_anti_affinity_member_host(self):
+        request = RequestSpec(memory_mb=10, group='g1',
+                              group_policy='anti-affinity')
+        self.manager.claim('a', request)
+        error = self.assertRaises(exception.ClaimFailed, self.manager.claim,
+                                  'a', request)
+        self.assertIn('g1', error.reason)
+        self.assertEqual(1, len(self.manager.store.claims()))
+
+    def test_wrong_argument_types_rejected(self):
+        request = RequestSpec(memory_mb=10)
+        calls = [
+            ('host', self.manager.claim, (['a'], request)),
+            ('host', self.manager.claim, ('', request)),
+            ('claim', self.manager.release, (None,)),
+            ('claim', self.manager.release, (123,)),
+            ('name', self.manager.remove_host, (['a'],)),
+            ('force', self.manager.remove_host, ('a', 'no')),
+            ('hosts', self.manager.set_hosts, (None,)),
+            ('hosts', self.manager.set_hosts, ([None],)),
+            ('hosts', self.manager.set_hosts, ('ab',)),
+        ]
+        for argument, call, args in calls:
+            error = self.assertRaises(exception.InvalidArgument, call, *args)
+            self.assertEqual(argument, error.argument, (call, args))
+        error = self.assertRaises(exception.InvalidRequest,
+                                  self.manager.claim, 'a', None)
+        self.assertEqual('request', error.field)
+        # Nothing changed: the host and its free memory are as before.
+        self.assertEqual(['a'], self.manager.store.hosts.names)
+        self.assertEqual([], self.manager.store.claims())
+
     def test_report_usage_validates(self):
         error = self.assertRaises(exception.InvalidRequest,
                                   self.manager.report_usage, 'a',

@@ -140,6 +140,18 @@ class ReplayCommandTest(base.ReplayTestCase):
         self.assertIn('--seeds', err)
         self.assertIn('only valid with --protocol inflation', err)
 
+    def test_huge_counts_rejected_before_replay(self):
+        for args, message in (
+                (('--samples', '99999999999'), 'above the maximum of 100000'),
+                (('--protocol', 'inflation', '--seeds', '1-100000000'),
+                 'more than 1000 seeds')):
+            status, out, err = self.main(self.trace, *args)
+
+            self.assertEqual(2, status, args)
+            self.assertIn(message, err, args)
+            self.assertNotIn('Traceback', err, args)
+            self.assertEqual('', out, args)
+
     def test_plot_without_matplotlib_names_extra(self):
         # A fake: matplotlib cannot be uninstalled for one test, so a None
         # entry in sys.modules makes its import fail as if it were absent.

@@ -1,0 +1,49 @@
+"""Claims on a named host, on the etcd store, by schedulers out of date."""
+
+from sora import exception
+from sora.scheduler.host import Host
+from sora.scheduler.request import RequestSpec
+from tests.functional import etcd_base
+
+
+class NamedClaimTest(etcd_base.EtcdTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.first = self.new_manager()
+        self.first.set_hosts([
+            Host('a', memory_mb=4096, vcpus_milli=4000),
+            Host('b', memory_mb=4096, vcpus_milli=4000)])
+        # The second scheduler reads the hosts once and then watches.
+        self.second = self.new_manager()
+
+    def test_host_disabled_by_another_scheduler(self):
+        self.first.update_host(Host('b', memory_mb=4096, vcpus_milli=4000,
+                                    enabled=False))
+
+        error = self.assertRaises(exception.ClaimFailed, self.second.claim,
+                                  'b', RequestSpec(memory_mb=10))
+
+        self.assertEqual('disabled', error.reason)
+        self.assertEqual([], self.first.store.claims())
+
+    def test_anti_affinity_group_member_on_host(self):
+        request = RequestSpec(memory_mb=10, group='g1',
+                              group_policy='anti-affinity')
+        self.first.claim('a', request)
+
+        error = self.assertRaises(exception.ClaimFailed, self.second.claim,
+                                  'a', request)
+
+        self.assertIn('g1', error.reason)
+        self.assertEqual(1, len(self.first.store.claims()))
+        self.assertEqual('b', self.second.claim('b', request).host)
+
+    def test_affinity_group_elsewhere(self):
+        request = RequestSpec(memory_mb=10, group='g2',
+                              group_policy='affinity')
+        self.first.claim('a', request)
+
+        self.assertRaises(exception.ClaimFailed, self.second.claim, 'b',
+                          request)
+        self.assertEqual('a', self.second.claim('a', request).host)
