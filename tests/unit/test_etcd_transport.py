@@ -155,13 +155,26 @@ class KeepAliveSessionTest(base.TestCase):
         self.assertEqual([b'{"a":1}', b'{"b":2}', b'{"c":3}'],
                          list(stream.iter_lines()))
 
+    def test_stream_cut_mid_body_raises(self):
+        _server, url = self.scripted(
+            b'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n',
+            b'4\r\n{}\n\n\r\n')
+        session = transport.KeepAliveSession()
+        stream = session.open_stream(url, b'{}', 1)
+        self.addCleanup(stream.shutdown)
+        lines = stream.iter_lines()
+
+        self.assertEqual(b'{}', next(lines))
+        self.assertEqual(b'', next(lines))
+        error = self.assertRaises(transport.ProtocolError, next, lines)
+        self.assertIn('closed before the last chunk', str(error))
+
     def test_stream_to_refused_port_is_requests_error(self):
         session = transport.KeepAliveSession()
         url = 'http://127.0.0.1:%d/v3/watch' % etcd_server.free_port()
 
         self.assertRaises(requests.exceptions.ConnectionError,
                           session.open_stream, url, b'{}', 1)
-
 
     def server(self, **kwargs):
         server = OneShotServer(**kwargs)

@@ -105,6 +105,8 @@ def _read_exact(reader: Any, size: int) -> bytes:
 def _read_chunk(reader: Any) -> bytes:
     """Read one chunk of a chunked body; b'' is the last one."""
     line = reader.readline(_MAX_LINE + 1)
+    if not line:
+        raise ProtocolError('the connection closed before the last chunk')
     try:
         size = int(line.split(b';', 1)[0], 16)
     except ValueError:
