@@ -99,12 +99,12 @@ def remove_host(store: EtcdStore, name: str, force: bool) -> list[Claim]:
             raise exception.HostNotFound(name)
         usage_rev, usage = view.usage_of(name)
         if usage.instances:
-            # The usage record counts the claims; their ids are found by
-            # reading every claim, which only removals and reloads do.
+            # The usage record only counts the claims, so their ids are
+            # found by reading every claim. Only removals and reloads do.
             on_host = [claim.claim_id for claim in store.claims(name)]
             if not on_host:
-                # The claims were released after the count was read: read
-                # the count again.
+                # The count was read before these claims were released, so
+                # read it again.
                 store.reread([name])
                 continue
             if not force:

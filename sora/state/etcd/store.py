@@ -159,32 +159,32 @@ class EtcdStore(base.StateStore):
 
         When the transaction conflicts only because other claims changed
         the host's usage, the failure branch has already returned that
-        usage, so the claim is tried again at once if the request still
-        fits, up to ``retries`` times. This is what placement does with its
-        allocation_conflict_retry_count. ClaimConflict, which makes the
-        manager decide again, is raised when the host's description or the
-        request's group changed, when the request no longer fits, or when
-        the tries run out.
+        usage, so the claim is sent again at once if the request still
+        fits, up to ``retries`` times. Placement does the same after a
+        generation conflict, up to allocation_conflict_retry_count times.
+        ClaimConflict, which makes the manager decide again, is raised at
+        the first conflict for a request in a server group, and otherwise
+        when the host's description changed, when the request no longer
+        fits, or when the tries run out.
         """
         with self.lock:
+            claim = base.new_claim(self.hosts, host, request)
             attempts = 1 if request.group else self.retries + 1
             for attempt in range(attempts):
-                if attempt:
-                    try:
-                        claim = base.new_claim(self.hosts, host, request)
-                    except (exception.ClaimFailed,
-                            exception.HostNotFound):
-                        raise exception.ClaimConflict(host) from None
-                    self.claims_retried += 1
-                else:
-                    claim = base.new_claim(self.hosts, host, request)
                 host_revision = self.view.host_revision(host)
                 if self._claim_once(claim):
                     return claim
                 LOG.debug('Claim on %s for request %s conflicted',
                           host, request.request_id)
-                if self.view.host_revision(host) != host_revision:
+
+                if attempt + 1 == attempts \
+                        or self.view.host_revision(host) != host_revision:
                     break
+                try:
+                    claim = base.new_claim(self.hosts, host, request)
+                except (exception.ClaimFailed, exception.HostNotFound):
+                    break
+                self.claims_retried += 1
             raise exception.ClaimConflict(host)
 
     def _claim_once(self, claim: Claim) -> bool:
