@@ -42,9 +42,9 @@ def run(context: core.Context) -> list[core.Row]:
             met = rate >= TARGET_PER_S
         rows.append(core.Row(
             NAME, case, rate, '/s', target=target, met=met,
-            note='%d conflicts; scheduler %.2f ms and etcd %.2f ms of CPU '
-                 'per decision' % (result['conflicts'],
-                                   result['scheduler_cpu_ms'],
-                                   result['etcd_cpu_ms']),
+            note='%d conflicts, %d claims resent; scheduler %.2f ms and '
+                 'etcd %.2f ms of CPU per decision' % (
+                     result['conflicts'], result['claims_retried'],
+                     result['scheduler_cpu_ms'], result['etcd_cpu_ms']),
             extra=result))
     return rows

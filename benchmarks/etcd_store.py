@@ -7,7 +7,9 @@ SchedulerManager on the etcd store and places the same small request over
 and over, each placement kept. The rate is all decisions of all processes
 divided by the wall time from the first start to the last finish. Each
 row also gives the CPU time per decision spent in the scheduler processes
-and in etcd, which depend less than the rate on what else the machine runs.
+and in etcd, which depend less than the rate on what else the machine runs,
+the conflicts that made a manager decide again, and the claims that the
+store sent again on a host's new usage without a new decision.
 
 Run from the repository root: ``python -m benchmarks.etcd_store``. The
 openb node list is read from $SORA_SHARED_DATA (or ../shared/data); the
@@ -117,7 +119,8 @@ def worker(args: argparse.Namespace) -> int:
     finished = time.time()
     print(json.dumps({'started': started, 'finished': finished,
                       'cpu': time.process_time() - cpu_started,
-                      'failures': failures, **timings}))
+                      'failures': failures,
+                      'claims_retried': store.claims_retried, **timings}))
     store.close()
     return 0
 
@@ -166,6 +169,7 @@ def _measure(server, node_list: str, processes: int, decisions: int,
         'decisions_per_s': round(total / seconds, 1),
         'no_valid_host': sum(r['failures'] for r in reports),
         'conflicts': sum(r['conflicts'] for r in reports),
+        'claims_retried': sum(r['claims_retried'] for r in reports),
         'refresh_ms_mean': round(1000 * sum(r['refresh'] for r in reports)
                                  / total, 3),
         'claim_ms_mean': round(1000 * sum(r['claim'] for r in reports)

@@ -121,4 +121,4 @@ class LostResponseTest(etcd_base.EtcdTestCase):
         self.assertEqual([], self.direct.claims())
         usage = self.usage_of(self.direct, 'h1')
         self.assertEqual(0, usage.claimed['memory_mb'])
-        self.assertEqual([], usage.claims)
+        self.assertEqual(0, usage.instances)

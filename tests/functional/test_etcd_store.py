@@ -137,7 +137,7 @@ class EtcdStoreTest(etcd_base.EtcdTestCase):
         usage = self.usage_of(first, 'h1')
         self.assertEqual(0, usage.claimed['memory_mb'])
         self.assertEqual([0, 0], usage.gpu_used)
-        self.assertEqual([], usage.claims)
+        self.assertEqual(0, usage.instances)
 
     def test_group_members_shared(self):
         first = self.new_store()

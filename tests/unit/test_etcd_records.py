@@ -49,24 +49,35 @@ class UsageTest(base.TestCase):
         self.assertEqual({'memory_mb': 1024, 'vcpus_milli': 500,
                           'disk_gb': 0}, added.claimed)
         self.assertEqual([0, 600], added.gpu_used)
-        self.assertEqual(['c1'], added.claims)
+        self.assertEqual(1, added.instances)
         self.assertEqual(100, added.external['memory_mb'])
         self.assertEqual({'memory_mb': 0, 'vcpus_milli': 0, 'disk_gb': 0},
                          removed.claimed)
         self.assertEqual([0, 0], removed.gpu_used)
-        self.assertEqual([], removed.claims)
+        self.assertEqual(0, removed.instances)
         # add() returns a new record and leaves the old one as it was.
-        self.assertEqual([], usage.claims)
+        self.assertEqual(0, usage.instances)
 
     def test_encode_decode_round_trip(self):
         usage = records.Usage({'memory_mb': 1, 'vcpus_milli': 2,
-                               'disk_gb': 3}, [4], ['a', 'b'],
+                               'disk_gb': 3}, [4], 2,
                               {'memory_mb': 5, 'vcpus_milli': 6,
                                'disk_gb': 7}, 8.5)
 
         decoded = records.Usage.decode('k', usage.encode().encode())
 
         self.assertEqual(usage, decoded)
+
+    def test_decode_counts_claim_id_list(self):
+        # Usage records written before the count existed list claim ids.
+        value = (b'{"claimed": {"memory_mb": 2048}, "claims": ["a", "b"], '
+                 b'"external": {}, "gpu_used": [], "last_report": 1.0}')
+
+        usage = records.Usage.decode('/p/state/usage/h1', value)
+
+        self.assertEqual(2, usage.instances)
+        self.assertEqual(2048, usage.claimed['memory_mb'])
+        self.assertNotIn('claims', usage.encode())
 
     def test_decode_bad_json_names_key(self):
         error = self.assertRaises(exception.InvalidInventory,

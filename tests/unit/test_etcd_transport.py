@@ -53,7 +53,128 @@ class OneShotServer:
         self.sock.close()
 
 
+class ScriptedServer:
+    """A loopback server that sends fixed bytes once the request arrives."""
+
+    def __init__(self, reply):
+        self.sock = socket.socket()
+        self.sock.bind(('127.0.0.1', 0))
+        self.sock.listen(1)
+        self.port = self.sock.getsockname()[1]
+        self.reply = reply
+        self.request = b''
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        try:
+            conn, _ = self.sock.accept()
+        except OSError:
+            return
+        with conn:
+            while b'\r\n\r\n' not in self.request:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    return
+                self.request += chunk
+            for part in self.reply:
+                conn.sendall(part)
+            conn.shutdown(socket.SHUT_WR)
+            conn.recv(1)
+
+    def close(self):
+        self.sock.close()
+
+
 class KeepAliveSessionTest(base.TestCase):
+
+    def scripted(self, *reply):
+        server = ScriptedServer(reply)
+        self.addCleanup(server.close)
+        return server, 'http://127.0.0.1:%d/v3/kv/txn' % server.port
+
+    def test_chunked_body_joined(self):
+        server, url = self.scripted(
+            b'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n',
+            b'5\r\n{"a":\r\n', b'3;ext=1\r\n 1}\r\n0\r\n\r\n')
+        session = transport.KeepAliveSession()
+        session.headers['Authorization'] = 'token-1'
+
+        reply = session.post(url, data='{}', timeout=(1, 1))
+
+        self.assertEqual({'a': 1}, reply.json())
+        self.assertIn(b'POST /v3/kv/txn HTTP/1.1\r\n', server.request)
+        self.assertIn(b'Content-Length: 2\r\n', server.request)
+        self.assertIn(b'Authorization: token-1\r\n', server.request)
+
+    def test_body_without_length_read_to_close(self):
+        _server, url = self.scripted(b'HTTP/1.1 404 Not Found\r\n\r\n',
+                                     b'missing')
+        session = transport.KeepAliveSession()
+
+        reply = session.post(url, json={}, timeout=(1, 1))
+
+        self.assertEqual(404, reply.status_code)
+        self.assertEqual('Not Found', reply.reason)
+        self.assertEqual('missing', reply.text)
+        self.assertEqual({}, session._connections)
+
+    def test_invalid_status_line_is_requests_error(self):
+        _server, url = self.scripted(b'SSH-2.0-OpenSSH\r\n\r\n')
+        session = transport.KeepAliveSession()
+
+        error = self.assertRaises(requests.exceptions.ConnectionError,
+                                  session.post, url, json={},
+                                  timeout=(1, 1))
+
+        self.assertIn('invalid status line', str(error))
+
+    def test_short_body_is_requests_error(self):
+        _server, url = self.scripted(
+            b'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{}')
+        session = transport.KeepAliveSession()
+
+        error = self.assertRaises(requests.exceptions.ConnectionError,
+                                  session.post, url, json={},
+                                  timeout=(1, 1))
+
+        self.assertIn('after 2 of 10 bytes', str(error))
+
+    def test_stream_lines_across_chunks(self):
+        # One line split over two chunks, then two lines in one chunk.
+        _server, url = self.scripted(
+            b'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n',
+            b'4\r\n{"a"\r\n', b'4\r\n:1}\n\r\n',
+            b'f\r\n{"b":2}\n{"c":3}\r\n', b'0\r\n\r\n')
+        session = transport.KeepAliveSession()
+
+        stream = session.open_stream(url, b'{}', 1)
+        self.addCleanup(stream.shutdown)
+
+        self.assertEqual(200, stream.status_code)
+        self.assertEqual([b'{"a":1}', b'{"b":2}', b'{"c":3}'],
+                         list(stream.iter_lines()))
+
+    def test_stream_cut_mid_body_raises(self):
+        _server, url = self.scripted(
+            b'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n',
+            b'4\r\n{}\n\n\r\n')
+        session = transport.KeepAliveSession()
+        stream = session.open_stream(url, b'{}', 1)
+        self.addCleanup(stream.shutdown)
+        lines = stream.iter_lines()
+
+        self.assertEqual(b'{}', next(lines))
+        self.assertEqual(b'', next(lines))
+        error = self.assertRaises(transport.ProtocolError, next, lines)
+        self.assertIn('closed before the last chunk', str(error))
+
+    def test_stream_to_refused_port_is_requests_error(self):
+        session = transport.KeepAliveSession()
+        url = 'http://127.0.0.1:%d/v3/watch' % etcd_server.free_port()
+
+        self.assertRaises(requests.exceptions.ConnectionError,
+                          session.open_stream, url, b'{}', 1)
 
     def server(self, **kwargs):
         server = OneShotServer(**kwargs)

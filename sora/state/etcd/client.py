@@ -142,7 +142,6 @@ class Connection:
         self._timeout = (connect_timeout, request_timeout)
         self._connect_timeout = connect_timeout
         self._protocol = 'https' if (ca_file or cert_file) else 'http'
-        self._tls = (ca_file, cert_file, key_file)
         self._credentials = (username, password) if username else None
         self._token: str | None = None
         self._current = 0
@@ -164,25 +163,6 @@ class Connection:
     def endpoints(self) -> list[str]:
         return ['%s:%d' % pair if ':' not in pair[0] else '[%s]:%d' % pair
                 for pair in self._pairs]
-
-    def new_session(self) -> Any:
-        """Return a requests session set up for this cluster.
-
-        The watch stream uses it; other requests go through the
-        keep-alive session in ``self.session``.
-        """
-        session = self._requests.Session()
-        # Proxy variables and ~/.netrc must never redirect or slow down the
-        # requests to etcd; only the configured endpoints are contacted.
-        session.trust_env = False
-        ca_file, cert_file, key_file = self._tls
-        if ca_file:
-            session.verify = ca_file
-        if cert_file:
-            session.cert = (cert_file, key_file)
-        if self._token:
-            session.headers['Authorization'] = self._token
-        return session
 
     def close(self) -> None:
         self.session.close()

@@ -98,10 +98,18 @@ def remove_host(store: EtcdStore, name: str, force: bool) -> list[Claim]:
         if name not in view.hosts:
             raise exception.HostNotFound(name)
         usage_rev, usage = view.usage_of(name)
-        if usage.claims and not force:
-            raise exception.HostHasClaims(name, usage.claims)
-        if usage.claims:
-            for claim_id in usage.claims:
+        if usage.instances:
+            # The usage record only counts the claims, so their ids are
+            # found by reading every claim. Only removals and reloads do.
+            on_host = [claim.claim_id for claim in store.claims(name)]
+            if not on_host:
+                # The count was read before these claims were released, so
+                # read it again.
+                store.reread([name])
+                continue
+            if not force:
+                raise exception.HostHasClaims(name, on_host)
+            for claim_id in on_host:
                 try:
                     dropped.append(store.release(claim_id))
                 except exception.ClaimNotFound:

@@ -4,9 +4,11 @@ Under the configured prefix ``P`` (which ends with ``/``):
 
 * ``P state/hosts/NAME``: the host's description, as ``Host`` fields.
 * ``P state/usage/NAME``: the host's usage: the sum of sora's claims on it,
-  the cards they use, their ids, and the usage that the host reports
-  outside sora. Every write to a host also writes this key, so its
-  ``mod_revision`` is the host's revision that a claim compares.
+  the cards they use, how many there are, and the usage that the host
+  reports outside sora. Every write to a host also writes this key, so its
+  ``mod_revision`` is the host's revision that a claim compares. The claim
+  ids are not kept here: every scheduler receives every write of this key
+  through its watch, so its size is paid once per scheduler per claim.
 * ``P state/groups/GROUP``: how many instances of a group each host holds.
 * ``P claims/ID``: one claim.
 
@@ -88,14 +90,14 @@ def _loads(key: str, value: bytes) -> dict:
 class Usage:
     """The usage of one host: sora's claims plus its usage outside sora.
 
-    ``gpu_used`` gives each card's used share in thousandths. ``claims``
-    lists the ids of the claims on the host, sorted.
+    ``gpu_used`` gives each card's used share in thousandths.
+    ``instances`` counts the claims on the host.
     """
 
     claimed: dict[str, int] = dataclasses.field(
         default_factory=lambda: {name: 0 for name in RESOURCES})
     gpu_used: list[int] = dataclasses.field(default_factory=list)
-    claims: list[str] = dataclasses.field(default_factory=list)
+    instances: int = 0
     external: dict[str, int] = dataclasses.field(
         default_factory=lambda: {name: 0 for name in RESOURCES})
     last_report: float = 0.0
@@ -108,7 +110,7 @@ class Usage:
 
     def copy(self) -> Usage:
         return Usage(dict(self.claimed), list(self.gpu_used),
-                     list(self.claims), dict(self.external),
+                     self.instances, dict(self.external),
                      self.last_report)
 
     def add(self, claim: Claim, sign: int) -> Usage:
@@ -120,15 +122,13 @@ class Usage:
             if card >= len(new.gpu_used):
                 new.gpu_used.extend([0] * (card + 1 - len(new.gpu_used)))
             new.gpu_used[card] += sign * claim.gpu_milli
-        if sign > 0:
-            new.claims = sorted(new.claims + [claim.claim_id])
-        else:
-            new.claims = [c for c in new.claims if c != claim.claim_id]
+        new.instances += sign
         return new
 
     def encode(self) -> str:
         return _dumps({'claimed': self.claimed, 'gpu_used': self.gpu_used,
-                       'claims': self.claims, 'external': self.external,
+                       'instances': self.instances,
+                       'external': self.external,
                        'last_report': self.last_report})
 
     @classmethod
@@ -139,7 +139,7 @@ class Usage:
                 claimed={name: int(data['claimed'].get(name, 0))
                          for name in RESOURCES},
                 gpu_used=[int(v) for v in data.get('gpu_used', [])],
-                claims=[str(c) for c in data.get('claims', [])],
+                instances=_instances(data),
                 external={name: int(data['external'].get(name, 0))
                           for name in RESOURCES},
                 last_report=float(data.get('last_report', 0.0)))
@@ -147,6 +147,13 @@ class Usage:
             raise exception.InvalidInventory(
                 'etcd', key, None, data, 'not a usage record (%s); load the '
                 'inventory again' % error) from None
+
+
+def _instances(data: dict) -> int:
+    # Records written before the count existed list the claim ids instead.
+    if 'instances' in data:
+        return int(data['instances'])
+    return len(data.get('claims', []))
 
 
 def external_of(host: Host) -> dict[str, int]:

@@ -55,6 +55,8 @@ class EtcdStore(base.StateStore):
         # response, and releases that failed. Each is released, if present,
         # once etcd responds again.
         self._in_doubt: set[str] = set()
+        # Conflicted claims that were sent again without a new decision.
+        self.claims_retried = 0
         with self.lock:
             self._resync()
 
@@ -153,32 +155,61 @@ class EtcdStore(base.StateStore):
     # -- claims -------------------------------------------------------------
 
     def claim(self, host: str, request: RequestSpec) -> Claim:
+        """Record a claim on ``host``, trying again on the host's new usage.
+
+        When the transaction conflicts only because other claims changed
+        the host's usage, the failure branch has already returned that
+        usage, so the claim is sent again at once if the request still
+        fits, up to ``retries`` times. Placement does the same after a
+        generation conflict, up to allocation_conflict_retry_count times.
+        ClaimConflict, which makes the manager decide again, is raised at
+        the first conflict for a request in a server group, and otherwise
+        when the host's description changed, when the request no longer
+        fits, or when the tries run out.
+        """
         with self.lock:
             claim = base.new_claim(self.hosts, host, request)
+            attempts = 1 if request.group else self.retries + 1
+            for attempt in range(attempts):
+                host_revision = self.view.host_revision(host)
+                if self._claim_once(claim):
+                    return claim
+                LOG.debug('Claim on %s for request %s conflicted',
+                          host, request.request_id)
 
-            claim_key = self.keys.claim(claim.claim_id)
-            compare = [etcd_client.mod_equals(claim_key, 0)]
-            success = [etcd_client.put(claim_key,
-                                       records.encode_claim(claim))]
-            writes, reads, usage = self._usage_change(claim, 1, compare,
-                                                      success)
-            result = self._txn('claiming host %s' % host, compare, success,
-                               [etcd_client.read(k)
-                                for k in reads + [claim_key]],
-                               in_doubt=claim.claim_id)
-            if any(kv.key == claim_key for kv in result.kvs):
-                # An earlier try of this same transaction was applied but
-                # its reply was lost, and the retry found the claim there.
-                self.view.observe(reads, result.kvs, result.revision)
-                return claim
-            if not result.succeeded:
-                self.view.observe(reads, result.kvs, result.revision)
-                LOG.debug('Claim on %s for request %s conflicted at '
-                          'revision %d', host, request.request_id,
-                          result.revision)
-                raise exception.ClaimConflict(host)
+                if attempt + 1 == attempts \
+                        or self.view.host_revision(host) != host_revision:
+                    break
+                try:
+                    claim = base.new_claim(self.hosts, host, request)
+                except (exception.ClaimFailed, exception.HostNotFound):
+                    break
+                self.claims_retried += 1
+            raise exception.ClaimConflict(host)
+
+    def _claim_once(self, claim: Claim) -> bool:
+        """Send one claim transaction; return False when it conflicted.
+
+        On a conflict the host's records that the transaction read back are
+        applied to the local copy.
+        """
+        claim_key = self.keys.claim(claim.claim_id)
+        # The usage comparison also guards against writing the claim twice:
+        # a resent transaction that was applied before finds a newer usage
+        # revision, and its failure branch reads the claim key back.
+        compare: list[dict] = []
+        success = [etcd_client.put(claim_key, records.encode_claim(claim))]
+        writes, reads, usage = self._usage_change(claim, 1, compare, success)
+        result = self._txn('claiming host %s' % claim.host, compare, success,
+                           [etcd_client.read(k) for k in reads + [claim_key]],
+                           in_doubt=claim.claim_id)
+        if result.succeeded:
             self.view.record(writes, result.revision, {reads[0]: usage})
-            return claim
+            return True
+        self.view.observe(reads, result.kvs, result.revision)
+        # An earlier send of this same transaction was applied but its
+        # reply was lost, and the resend found the claim there.
+        return any(kv.key == claim_key for kv in result.kvs)
 
     def _usage_change(self, claim: Claim, sign: int, compare: list[dict],
                       success: list[dict]

@@ -176,4 +176,4 @@ class View:
         _rev, usage = self.usage_of(name)
         self.table.set_usage(self.table.row(name), usage.claimed,
                              usage.external, usage.gpu_used,
-                             len(usage.claims), usage.last_report)
+                             usage.instances, usage.last_report)

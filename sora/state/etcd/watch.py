@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import queue
-import socket
 import threading
 from typing import Any
 
@@ -38,7 +37,6 @@ class Watch:
         self._prefix = prefix
         self._start_revision = start_revision
         self._stopped = threading.Event()
-        self._session: Any = None
         self._response: Any = None
         self._thread: threading.Thread | None = None
 
@@ -51,28 +49,23 @@ class Watch:
         self._thread.start()
 
     def _open(self, client: Any) -> Any:
-        # The stream gets its own session because requests sessions are
-        # not meant to be shared between threads.
         requests = self._connection._requests
-        self._session = self._connection.new_session()
-        body = {'create_request': {
+        body = json.dumps({'create_request': {
             'key': etcd_client._b64(self._prefix),
             'range_end': etcd_client._b64(
                 etcd_client.prefix_end(self._prefix)),
-            'start_revision': self._start_revision}}
+            'start_revision': self._start_revision}}).encode('utf-8')
         try:
-            response = self._session.post(
-                client.get_url('/watch'), json=body, stream=True,
-                timeout=(self._connection._connect_timeout, None))
+            stream = self._connection.session.open_stream(
+                client.get_url('/watch'), body,
+                self._connection._connect_timeout)
         except requests.exceptions.RequestException as error:
-            self._session.close()
             raise self._connection._errors.ConnectionFailedError(str(error))
-        if response.status_code != 200:
-            text = response.text
-            response.close()
-            self._session.close()
+        if stream.status_code != 200:
+            text = stream.read_all()
+            stream.shutdown()
             raise self._connection._errors.Etcd3Exception(text)
-        return response
+        return stream
 
     def _read(self) -> None:
         try:
@@ -114,20 +107,5 @@ class Watch:
         self._stopped.set()
         if self.failure is None:
             self.failure = 'stopped'
-        # Closing the response does not wake a thread blocked reading the
-        # socket, but shutting the socket down does.
-        try:
-            fileno = self._response.raw._fp.fileno()
-            with socket.fromfd(fileno, socket.AF_INET,
-                               socket.SOCK_STREAM) as sock:
-                sock.shutdown(socket.SHUT_RDWR)
-        except Exception:  # the stream may be closed already
-            LOG.debug('Shutting down the etcd watch socket failed',
-                      exc_info=True)
-        for closable in (self._response, self._session):
-            if closable is not None:
-                try:
-                    closable.close()
-                except Exception:  # closing a broken stream may fail too
-                    LOG.debug('Closing the etcd watch stream failed',
-                              exc_info=True)
+        if self._response is not None:
+            self._response.shutdown()
