@@ -100,14 +100,17 @@ Related options:
         default=5,
         min=0,
         help="""
-How many times one instance is placed again after another scheduler changed
-the chosen host first.
+How many times a claim is tried again after another scheduler changed the
+chosen host first.
 
 With a shared state store, a claim succeeds only if the host has not changed
-since this scheduler last read it. When it has, the scheduler reads that host
-again and makes the decision again. When the retries run out, the request
-fails with ``NoValidHost`` and the reason ``contention``. The in-process
-store never has such conflicts.
+since this scheduler last read it. When it has, the store reads the host's
+new usage in the same transaction and, if the instance still fits and the
+request has no server group, sends the claim again at once, up to this many
+times. Otherwise the scheduler makes the decision again, also up to this
+many times. When the retries run out, the request fails with
+``NoValidHost`` and the reason ``contention``. The in-process store never
+has such conflicts.
 
 Possible values:
 
