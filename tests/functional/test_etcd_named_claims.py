@@ -1,8 +1,9 @@
-"""Claims on a named host, on the etcd store, by schedulers out of date."""
+"""Claims on the etcd store: named hosts, stale schedulers, foreign keys."""
 
 from sora import exception
 from sora.scheduler.host import Host
 from sora.scheduler.request import RequestSpec
+from sora.state.etcd import client as etcd_client
 from tests.functional import etcd_base
 
 
@@ -47,3 +48,19 @@ class NamedClaimTest(etcd_base.EtcdTestCase):
         self.assertRaises(exception.ClaimFailed, self.second.claim, 'b',
                           request)
         self.assertEqual('a', self.second.claim('a', request).host)
+
+
+class ForeignClaimKeyTest(etcd_base.EtcdTestCase):
+
+    def test_release_works_beside_a_foreign_key(self):
+        manager = self.new_manager()
+        manager.set_hosts([Host('a', memory_mb=4096, vcpus_milli=4000)])
+        claim = manager.claim('a', RequestSpec(memory_mb=10))
+        junk = manager.store.keys.claims + 'junk'
+        manager.store.connection.txn(
+            'writing a foreign key', [], [etcd_client.put(junk, 'not json')])
+
+        self.assertEqual([claim.claim_id],
+                         [c.claim_id for c in manager.store.claims()])
+        manager.release(claim)
+        self.assertEqual([], manager.store.claims())

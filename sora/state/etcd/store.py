@@ -290,7 +290,15 @@ class EtcdStore(base.StateStore):
         with self.lock:
             kvs, _revision = self.connection.range_prefix(
                 self.keys.claims, 'reading the claims')
-        found = [records.decode_claim(kv.key, kv.value) for kv in kvs]
+        found = []
+        for kv in kvs:
+            try:
+                found.append(records.decode_claim(kv.key, kv.value))
+            except exception.InvalidInventory as error:
+                # One foreign or damaged key must not stop every release
+                # and every listing; it is named so that it can be removed.
+                LOG.warning('Skipped key %s under the claims prefix, which '
+                            'is not a claim record: %s', kv.key, error)
         return [c for c in found if host is None or c.host == host]
 
     def group_members(self, group: str) -> Mapping[str, int]:
