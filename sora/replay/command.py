@@ -148,8 +148,11 @@ def run(conf: cfg.ConfigOpts) -> int:
     optional: set[str] = set()
     if args.compare is not None:
         names, optional = policies.parse_policy_selection(args.compare)
+    elif args.driver is not None:
+        names = [args.driver]
+        policies.check_installed(names, '--driver', args.driver)
     else:
-        names = [args.driver or conf.scheduler.driver]
+        names = [conf.scheduler.driver]
     seed = args.seed
     if seed is None:
         seed = (conf.scheduler.seed if conf.scheduler.seed is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 import copy
+import difflib
 
 from oslo_config import cfg
 
@@ -28,8 +29,8 @@ def parse_policy_list(text: str,
     """Return the policies of a comma-separated list, in the given order.
 
     ``all`` stands for every installed policy. A name given twice is kept
-    once. Unknown names are reported when their manager is built, with
-    the installed names and the closest match.
+    once. An unknown name raises InvalidArgument naming --compare and the
+    installed policies.
     """
     return parse_policy_selection(text, source)[0]
 
@@ -58,7 +59,22 @@ def parse_policy_selection(text: str,
         raise exception.InvalidArgument(
             '--compare', text, 'expected a comma-separated list of policy '
             'names, such as memory,binpack, or %s' % ALL)
+    check_installed(names, '--compare', text, source)
     return names, set(names) - named
+
+
+def check_installed(names: list[str], argument: str, text: str,
+                    source: plugins.PluginSource | None = None) -> None:
+    """Raise InvalidArgument, naming ``argument``, for an unknown policy."""
+    installed = installed_policies(source)
+    unknown = [name for name in names if name not in installed]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], installed, n=1)
+        hint = " Did you mean %r?" % close[0] if close else ''
+        raise exception.InvalidArgument(
+            argument, text, 'no installed policy is named %s.%s Choose '
+            'from %s' % (', '.join(map(repr, unknown)), hint,
+                         ', '.join(installed)))
 
 
 def build_managers(conf: cfg.ConfigOpts, names: list[str],

@@ -96,6 +96,15 @@ class ReplayCommandTest(base.ReplayTestCase):
         self.assertIn("'randmo'", err)
         self.assertIn("Did you mean 'random'?", err)
 
+    def test_unknown_driver_named_as_option(self):
+        for value in ('randmo', 'binpack,memory', ''):
+            status, out, err = self.main(self.trace, '--driver', value)
+
+            self.assertEqual(2, status, value)
+            self.assertIn('for --driver', err, value)
+            self.assertNotIn('[scheduler] driver', err, value)
+            self.assertEqual('', out, value)
+
     def test_empty_compare_rejected(self):
         for value in ('', ' , '):
             status, out, err = self.main(self.trace, '--compare', value)
