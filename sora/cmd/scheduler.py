@@ -216,12 +216,44 @@ def build_request(args: object) -> RequestSpec:
             '--instances', instances,
             'expected a whole number of 1 or more') from None
 
+    models = args.gpu_model  # type: ignore[attr-defined]
+    for model in models:
+        if not model.strip():
+            raise exception.InvalidArgument(
+                '--gpu-model', model, 'expected a GPU model name, such as '
+                'V100M16')
+    try:
+        return _request_from_flags(args, gpus, gpu_milli, count)
+    except exception.InvalidRequest as error:
+        # The request names its own fields; the user typed flags.
+        flag = FIELD_FLAGS.get(error.field)
+        if flag is None:
+            raise
+        raise exception.InvalidArgument(flag, error.value,
+                                        error.reason) from None
+
+
+# The select flag that sets each RequestSpec field.
+FIELD_FLAGS = {
+    'memory_mb': '--memory-mb', 'vcpus': '--vcpus',
+    'vcpus_milli': '--vcpus', 'disk_gb': '--disk-gb', 'gpus': '--gpus',
+    'gpu_milli': '--gpu-milli', 'gpu_models': '--gpu-model',
+    'num_instances': '--instances',
+    'availability_zone': '--availability-zone',
+    'required_labels': '--label', 'group': '--group',
+    'group_policy': '--group-policy',
+}
+
+
+def _request_from_flags(args: object, gpus: str, gpu_milli: str | None,
+                        count: int) -> RequestSpec:
     return RequestSpec.build(
         memory_mb=args.memory_mb,  # type: ignore[attr-defined]
         vcpus=args.vcpus,  # type: ignore[attr-defined]
         disk_gb=args.disk_gb,  # type: ignore[attr-defined]
         gpus=gpus, gpu_milli=gpu_milli, num_instances=count,
-        gpu_models=args.gpu_model,  # type: ignore[attr-defined]
+        gpu_models=[m.strip()  # type: ignore[attr-defined]
+                    for m in args.gpu_model],
         availability_zone=args.availability_zone,  # type: ignore
         required_labels=parse_labels(args.label),  # type: ignore
         group=args.group,  # type: ignore[attr-defined]

@@ -128,8 +128,8 @@ class SelectCommandTest(CliTestCase):
                             ('--gpus', '-1'), ('--disk-gb', '1.5')):
             result = self.run_cli('select', flag, value)
             self.assert_exit(2, result)
-            self.assertIn('Invalid request field', result.stderr)
-            self.assertIn(repr(value), result.stderr)
+            self.assertIn('Invalid value %r for %s' % (value, flag),
+                          result.stderr)
             self.assert_no_traceback(result)
 
     def test_logs_kept_off_stdout(self):
@@ -439,11 +439,17 @@ class SelectRequestFlagsTest(CliTestCase):
     def test_invalid_flags(self):
         cases = [
             (('--instances', 'x'), "Invalid value 'x' for --instances"),
-            (('--instances', '0'), 'num_instances=0'),
+            (('--instances', '0'), "Invalid value 0 for --instances"),
             (('--gpus', '0', '--gpu-milli', '500'),
              'a share of a card needs --gpus 1'),
-            (('--gpus', '2', '--gpu-milli', '500'), 'gpu_milli=500'),
-            (('--group-policy', 'affinity'), 'needs a group name'),
+            (('--gpus', '2', '--gpu-milli', '500'),
+             'Invalid value 500 for --gpu-milli'),
+            (('--group-policy', 'affinity'),
+             'for --group: a group_policy needs a group name'),
+            (('--memory-mb', '-5'), "Invalid value '-5' for --memory-mb"),
+            (('--gpus', '1', '--gpu-model', ' '),
+             "Invalid value ' ' for --gpu-model: expected a GPU model "
+             "name"),
         ]
         for args, message in cases:
             result = self.run_cli('select', *args)
