@@ -28,6 +28,17 @@ EXIT_PLACED = 0
 EXIT_NO_VALID_HOST = 1
 EXIT_USAGE = 2
 
+# The select flag that sets each RequestSpec field.
+FIELD_FLAGS = {
+    'memory_mb': '--memory-mb', 'vcpus': '--vcpus',
+    'vcpus_milli': '--vcpus', 'disk_gb': '--disk-gb', 'gpus': '--gpus',
+    'gpu_milli': '--gpu-milli', 'gpu_models': '--gpu-model',
+    'num_instances': '--instances',
+    'availability_zone': '--availability-zone',
+    'required_labels': '--label', 'group': '--group',
+    'group_policy': '--group-policy',
+}
+
 
 def _add_commands(subparsers) -> None:
     select = subparsers.add_parser(
@@ -233,20 +244,9 @@ def build_request(args: object) -> RequestSpec:
                                         error.reason) from None
 
 
-# The select flag that sets each RequestSpec field.
-FIELD_FLAGS = {
-    'memory_mb': '--memory-mb', 'vcpus': '--vcpus',
-    'vcpus_milli': '--vcpus', 'disk_gb': '--disk-gb', 'gpus': '--gpus',
-    'gpu_milli': '--gpu-milli', 'gpu_models': '--gpu-model',
-    'num_instances': '--instances',
-    'availability_zone': '--availability-zone',
-    'required_labels': '--label', 'group': '--group',
-    'group_policy': '--group-policy',
-}
-
-
 def _request_from_flags(args: object, gpus: str, gpu_milli: str | None,
                         count: int) -> RequestSpec:
+    """Build the request from the select flags, already partly parsed."""
     return RequestSpec.build(
         memory_mb=args.memory_mb,  # type: ignore[attr-defined]
         vcpus=args.vcpus,  # type: ignore[attr-defined]

@@ -243,12 +243,9 @@ class HostTable:
         # The column form above for one host, on Python numbers. A card
         # column beyond the host's own cards counts as 0 free, as there.
         cols = self._cols
-        total = cols['gpus_total'].item(row)
-        card_used = cols['gpu_used'][row].tolist()
-        width = len(card_used)
-        del card_used[total:]
+        card_used = self._card_used(row)
         free = [CARD_MILLI - value for value in card_used]
-        if total < width:
+        if len(card_used) < cols['gpu_used'].shape[1]:
             free.append(0)
         cols['gpu_free_cards'][row] = card_used.count(0)
         cols['gpu_max_free'][row] = max(free)
@@ -295,6 +292,13 @@ class HostTable:
     def host(self, row: int) -> HostState:
         """Return a read-only view of one host for per-host plugins."""
         return HostState(self, row)
+
+    def _card_used(self, row: int) -> list[int]:
+        """Return the used share of each card of a host, as Python ints."""
+        # One tolist() of the whole row costs less than slicing it first.
+        card_used = self._cols['gpu_used'][row].tolist()
+        del card_used[self._cols['gpus_total'].item(row):]
+        return card_used
 
     def card_free(self, row: int) -> np.ndarray:
         """Return the free share of each card of a host, in thousandths."""
@@ -412,10 +416,8 @@ class HostTable:
         if gpus == 0:
             return []
         # A host has at most a few cards, and plain Python on their list is
-        # several times faster than numpy calls on so small an array. One
-        # tolist() of the whole row costs less than slicing it first.
-        card_used = self._cols['gpu_used'][row].tolist()
-        del card_used[self._cols['gpus_total'].item(row):]
+        # several times faster than numpy calls on so small an array.
+        card_used = self._card_used(row)
         if gpu_milli >= CARD_MILLI:
             idle = [card for card, used in enumerate(card_used) if not used]
             return idle[:gpus] if len(idle) >= gpus else None

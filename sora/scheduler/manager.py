@@ -257,10 +257,7 @@ class SchedulerManager:
         request is all or nothing: when one instance finds no host, the
         claims of the others are released and NoValidHost is raised.
         """
-        if not isinstance(request, RequestSpec):
-            raise exception.InvalidRequest(
-                'request', request, 'expected a RequestSpec; build one with '
-                'RequestSpec.build()')
+        _check_request(request)
         placed: list[Selection] = []
         with self.store.lock:
             # Taken once, under the lock that a reload also needs to swap
@@ -310,9 +307,7 @@ class SchedulerManager:
     def _decide(self, pipeline: pipeline_mod.Pipeline,
                 request: RequestSpec) -> Selection:
         table = self.store.hosts
-        context = FilterContext(
-            self.store.group_members(request.group) if request.group
-            else {}, time.time())
+        context = self._filter_context(request)
 
         if len(table) == 0:
             raise self._no_valid_host(pipeline, request, context)
@@ -388,10 +383,7 @@ class SchedulerManager:
         state, up to ``[scheduler] claim_retries`` times.
         """
         _check_name('host', host, 'a host name')
-        if not isinstance(request, RequestSpec):
-            raise exception.InvalidRequest(
-                'request', request, 'expected a RequestSpec; build one with '
-                'RequestSpec.build()')
+        _check_request(request)
         with self.store.lock:
             pipeline = self._pipeline
             for _attempt in range(pipeline.settings.claim_retries):
@@ -409,6 +401,11 @@ class SchedulerManager:
         _check_name('claim', claim_id, 'a Claim, a Selection or a claim id')
         return self.store.release(claim_id)
 
+    def _filter_context(self, request: RequestSpec) -> FilterContext:
+        return FilterContext(
+            self.store.group_members(request.group) if request.group
+            else {}, time.time())
+
     def _claim_named(self, pipeline: pipeline_mod.Pipeline, host: str,
                      request: RequestSpec) -> Claim:
         """Run the filters on ``host`` alone, then claim one instance.
@@ -421,11 +418,9 @@ class SchedulerManager:
         self.store.refresh([host])
         table = self.store.hosts
         if host in table:
-            context = FilterContext(
-                self.store.group_members(request.group) if request.group
-                else {}, time.time())
             reason = pipeline.host_rejection(table, table.row(host),
-                                             request, context)
+                                             request,
+                                             self._filter_context(request))
             if reason is not None:
                 raise exception.ClaimFailed(host, reason)
         return self.store.claim(host, request)
@@ -472,6 +467,14 @@ def _selection_rng(seed: int | None) -> np.random.Generator:
     if seed is None:
         return np.random.default_rng()
     return np.random.default_rng([seed, 1])
+
+
+def _check_request(request: object) -> None:
+    """Raise InvalidRequest unless ``request`` is a RequestSpec."""
+    if not isinstance(request, RequestSpec):
+        raise exception.InvalidRequest(
+            'request', request, 'expected a RequestSpec; build one with '
+            'RequestSpec.build()')
 
 
 def _check_name(argument: str, value: object, expected: str) -> None:

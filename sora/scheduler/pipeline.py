@@ -134,19 +134,22 @@ def _load_listed(conf: cfg.ConfigOpts, source: plugins.PluginSource,
     return built
 
 
-def _checked_passes(host_filter: filter_base.BaseFilter, passes: object,
-                    count: int) -> np.ndarray:
-    """Return a filter's result as an array, or raise FilterError.
+def _run_filter(host_filter: filter_base.BaseFilter, table: HostTable,
+                request: RequestSpec, context: filter_base.FilterContext,
+                candidates: np.ndarray) -> np.ndarray:
+    """Return which hosts a filter passes, or raise FilterError.
 
-    numpy would broadcast a result of the wrong length, such as a single
-    value, over every host instead of failing.
+    An array result comes back as the same object, so that the caller can
+    recognise ``all_pass``. numpy would broadcast a result of the wrong
+    length, such as a single value, over every host instead of failing.
     """
-    array = np.asarray(passes)
-    if array.shape != (count,):
+    passes = np.asarray(host_filter.filter_hosts(table, request, context,
+                                                 candidates))
+    if passes.shape != (len(table),):
         raise exception.FilterError(
             host_filter.name, 'expected one value per host, %d in all, got '
-            'shape %s' % (count, array.shape))
-    return array
+            'shape %s' % (len(table), passes.shape))
+    return passes
 
 
 class Pipeline:
@@ -217,13 +220,12 @@ class Pipeline:
         everyone = filter_base.all_pass(table)
         mask = None
         for host_filter in self.filters:
-            passes = host_filter.filter_hosts(
-                table, request, context, everyone if mask is None else mask)
+            passes = _run_filter(host_filter, table, request, context,
+                                 everyone if mask is None else mask)
             if passes is everyone:
                 # The request does not use this filter, so it removes no
                 # host and the mask stays as it is.
                 continue
-            passes = _checked_passes(host_filter, passes, len(everyone))
             if mask is None:
                 # A copy, because the result may be a read-only column of
                 # the table. Starting from it saves a pass over the hosts.
@@ -238,10 +240,7 @@ class Pipeline:
         mask = np.ones(len(table), bool)
         for host_filter in self.filters:
             before = np.count_nonzero(mask)
-            mask &= _checked_passes(
-                host_filter,
-                host_filter.filter_hosts(table, request, context, mask),
-                len(mask))
+            mask &= _run_filter(host_filter, table, request, context, mask)
             kept = np.count_nonzero(mask)
             LOG.debug('Filter %s kept %d hosts and removed %d for request '
                       '%s', host_filter.name, kept, before - kept,
@@ -259,11 +258,8 @@ class Pipeline:
         candidates = np.zeros(len(table), bool)
         candidates[row] = True
         for host_filter in self.filters:
-            passes = _checked_passes(
-                host_filter,
-                host_filter.filter_hosts(table, request, context,
-                                         candidates),
-                len(table))
+            passes = _run_filter(host_filter, table, request, context,
+                                 candidates)
             if not passes[row]:
                 return host_filter.rejection_reason(table.host(row), request,
                                                     context)
@@ -278,8 +274,8 @@ class Pipeline:
         reasons: collections.Counter = collections.Counter()
         remaining = np.ones(len(table), bool)
         for host_filter in self.filters:
-            passes = host_filter.filter_hosts(table, request, context,
-                                              remaining)
+            passes = _run_filter(host_filter, table, request, context,
+                                 remaining)
             rejected = np.flatnonzero(remaining & ~passes)
             if len(rejected):
                 reasons.update(host_filter.rejection_reasons(

@@ -23,6 +23,13 @@ def _write_inventory(folder, name, hosts):
     return path
 
 
+def _write_conf(folder, name, text):
+    path = os.path.join(folder, name)
+    with open(path, 'w', encoding='utf-8') as stream:
+        stream.write(text)
+    return path
+
+
 class ManagerConfigTest(base.TestCase):
 
     def test_defaults_to_global_conf(self):
@@ -77,9 +84,8 @@ class ManagerConfigTest(base.TestCase):
 
     def test_bad_option_fails_at_startup(self):
         folder = self.useFixture(fixtures.TempDir()).path
-        path = os.path.join(folder, 'sora.conf')
-        with open(path, 'w', encoding='utf-8') as stream:
-            stream.write('[filter_scheduler]\nhost_subset_size = none\n')
+        path = _write_conf(folder, 'sora.conf',
+                           '[filter_scheduler]\nhost_subset_size = none\n')
         self.conf(['--config-file', path])
 
         error = self.assertRaises(exception.ConfigError, SchedulerManager,
@@ -95,9 +101,8 @@ class ManagerConfigTest(base.TestCase):
 
     def test_misspelt_driver_in_conf_file(self):
         folder = self.useFixture(fixtures.TempDir()).path
-        path = os.path.join(folder, 'sora.conf')
-        with open(path, 'w', encoding='utf-8') as stream:
-            stream.write('[scheduler]\ndriver = memroy\n')
+        path = _write_conf(folder, 'sora.conf',
+                           '[scheduler]\ndriver = memroy\n')
         self.conf(['--config-file', path])
 
         error = self.assertRaises(exception.PluginNotFound, SchedulerManager,
@@ -114,9 +119,8 @@ class ManagerConfigTest(base.TestCase):
 
     def test_config_dir_file_named(self):
         folder = self.useFixture(fixtures.TempDir()).path
-        path = os.path.join(folder, 'driver.conf')
-        with open(path, 'w', encoding='utf-8') as stream:
-            stream.write('[scheduler]\ndriver = ranodm\n')
+        path = _write_conf(folder, 'driver.conf',
+                           '[scheduler]\ndriver = ranodm\n')
         self.conf(['--config-dir', folder])
 
         error = self.assertRaises(exception.PluginNotFound, SchedulerManager,

@@ -14,6 +14,20 @@ from tests import base
 from tests import plugin_sources
 
 
+def record_metadata_reads(test):
+    """Return the list of entry-point names whose metadata gets read."""
+    read = []
+    original = plugins._distribution
+
+    def recording(entry):
+        read.append(entry.name)
+        return original(entry)
+
+    test.useFixture(fixtures.MonkeyPatch('sora.plugins._distribution',
+                                         recording))
+    return read
+
+
 class Documented:
     """First line of the summary.
 
@@ -111,15 +125,7 @@ class InstalledPluginSourceTest(base.TestCase):
     def test_names_read_no_package_metadata(self):
         # Parsing a package's metadata costs a millisecond or more, and
         # only the plugin that loads needs its package's name and version.
-        read = []
-        original = plugins._distribution
-
-        def recording(entry):
-            read.append(entry.name)
-            return original(entry)
-
-        self.useFixture(fixtures.MonkeyPatch('sora.plugins._distribution',
-                                             recording))
+        read = record_metadata_reads(self)
         self.assertIn('memory', self.source.names())
         self.assertEqual([], read)
         self.source.load('memory', 'scheduler', 'driver')
@@ -145,15 +151,7 @@ class SameDistributionTwiceTest(base.TestCase):
         folders = [self._write_copy(), self._write_copy()]
         self.useFixture(fixtures.MonkeyPatch('sys.path',
                                              folders + sys.path))
-        read = []
-        original = plugins._distribution
-
-        def recording(entry):
-            read.append(entry.name)
-            return original(entry)
-
-        self.useFixture(fixtures.MonkeyPatch('sora.plugins._distribution',
-                                             recording))
+        read = record_metadata_reads(self)
         source = plugins.PluginSource('sora.test.twice')
 
         self.assertEqual(['only'], source.names())
