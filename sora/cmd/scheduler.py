@@ -227,37 +227,31 @@ def build_request(args: object) -> RequestSpec:
             '--instances', instances,
             'expected a whole number of 1 or more') from None
 
-    models = args.gpu_model  # type: ignore[attr-defined]
-    for model in models:
-        if not model.strip():
+    raw_models = args.gpu_model  # type: ignore[attr-defined]
+    models = [model.strip() for model in raw_models]
+    for raw, model in zip(raw_models, models):
+        if not model:
             raise exception.InvalidArgument(
-                '--gpu-model', model, 'expected a GPU model name, such as '
+                '--gpu-model', raw, 'expected a GPU model name, such as '
                 'V100M16')
     try:
-        return _request_from_flags(args, gpus, gpu_milli, count)
+        return RequestSpec.build(
+            memory_mb=args.memory_mb,  # type: ignore[attr-defined]
+            vcpus=args.vcpus,  # type: ignore[attr-defined]
+            disk_gb=args.disk_gb,  # type: ignore[attr-defined]
+            gpus=gpus, gpu_milli=gpu_milli, num_instances=count,
+            gpu_models=models,
+            availability_zone=args.availability_zone,  # type: ignore
+            required_labels=parse_labels(args.label),  # type: ignore
+            group=args.group,  # type: ignore[attr-defined]
+            group_policy=args.group_policy)  # type: ignore[attr-defined]
     except exception.InvalidRequest as error:
-        # The request names its own fields; the user typed flags.
+        # RequestSpec names its own fields, but the user typed flags.
         flag = FIELD_FLAGS.get(error.field)
         if flag is None:
             raise
         raise exception.InvalidArgument(flag, error.value,
                                         error.reason) from None
-
-
-def _request_from_flags(args: object, gpus: str, gpu_milli: str | None,
-                        count: int) -> RequestSpec:
-    """Build the request from the select flags, already partly parsed."""
-    return RequestSpec.build(
-        memory_mb=args.memory_mb,  # type: ignore[attr-defined]
-        vcpus=args.vcpus,  # type: ignore[attr-defined]
-        disk_gb=args.disk_gb,  # type: ignore[attr-defined]
-        gpus=gpus, gpu_milli=gpu_milli, num_instances=count,
-        gpu_models=[m.strip()  # type: ignore[attr-defined]
-                    for m in args.gpu_model],
-        availability_zone=args.availability_zone,  # type: ignore
-        required_labels=parse_labels(args.label),  # type: ignore
-        group=args.group,  # type: ignore[attr-defined]
-        group_policy=args.group_policy)  # type: ignore[attr-defined]
 
 
 def select_command(conf: cfg.ConfigOpts) -> int:
