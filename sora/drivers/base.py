@@ -39,6 +39,15 @@ class SchedulerDriver(abc.ABC):
 
     uses_weighers = False
 
+    # True when ``score_hosts`` gives each host a score that depends only
+    # on three things. They are that host's row, what changes with the
+    # table's ``generation`` (hosts and capacity settings), and the
+    # request's memory, CPUs, disk, GPU count and GPU share. The manager
+    # then keeps every host's score per request shape and scores again
+    # only the hosts whose usage changed since. Leave it False for a score
+    # that compares hosts, reads other request fields, or is random.
+    scores_per_host = False
+
     def __init__(self, conf: cfg.ConfigOpts) -> None:
         self.conf = conf
 

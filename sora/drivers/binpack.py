@@ -34,6 +34,8 @@ class BinpackDriver(base.SchedulerDriver):
     of them with ``[filter_scheduler] shuffle_best_same_weighed_hosts``.
     """
 
+    scores_per_host = True
+
     def __init__(self, conf: cfg.ConfigOpts) -> None:
         super().__init__(conf)
         self._capacities = usage.CapacityCache()

@@ -9,7 +9,10 @@ is the documented tie-break.
 Besides the raw totals and usage, the table keeps derived columns that are
 updated whenever one host changes: the capacity after reserved amounts and
 allocation ratios, the free amount, and the largest single request that
-fits (``*_fit``). A resource check is then one comparison per host.
+fits (``*_fit``); sora.scheduler.capacity computes them. A resource check
+is then one comparison per host. Claims, releases and reports are also
+recorded in ``usage_log``, so that caches of per-host results can find the
+hosts that changed.
 
 The table has no lock of its own. The state store that owns it serialises
 every change and every decision.
@@ -19,20 +22,18 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Mapping
-import math
 import operator
 import time
 
 import numpy as np
 
+from sora.scheduler import capacity
+from sora.scheduler.capacity import CapacitySettings
+from sora.scheduler.capacity import CARD_MILLI
+from sora.scheduler.capacity import RESOURCES
 from sora.scheduler.host import Host
 from sora.scheduler.host_state import HostState
-
-# Resources that have an allocation ratio and a reserved amount, with the
-# name of the Host field that gives their total.
-RESOURCES = ('memory_mb', 'vcpus_milli', 'disk_gb')
-
-CARD_MILLI = 1000
+from sora.scheduler import usage_log
 
 # The allocation-ratio column of each resource and the Host field that
 # fills it; None in the field is NaN in the column.
@@ -46,25 +47,7 @@ _CLAIM_COLUMNS = tuple(
     (name, name + '_claimed', name + '_used', name + '_free', name + '_fit',
      name + '_usable') for name in RESOURCES)
 
-_INT = np.int64
-
-
-class CapacitySettings:
-    """Allocation ratios and reserved amounts that apply to every host."""
-
-    __slots__ = ('ratios', 'reserved')
-
-    def __init__(self, ratios: Mapping[str, float] | None = None,
-                 reserved: Mapping[str, int] | None = None) -> None:
-        self.ratios = {r: 1.0 for r in RESOURCES}
-        self.ratios.update(ratios or {})
-        self.reserved = {r: 0 for r in RESOURCES}
-        self.reserved.update(reserved or {})
-
-    def __eq__(self, other: object) -> bool:
-        return (isinstance(other, CapacitySettings)
-                and self.ratios == other.ratios
-                and self.reserved == other.reserved)
+_INT = capacity.INT
 
 
 class HostTable:
@@ -87,6 +70,9 @@ class HostTable:
         # on claims, so that plugins can cache what they derive from
         # labels, zones, models or capacities.
         self.generation = 0
+        # The rows of claims, releases and reports, for caches of per-host
+        # results; hosts and settings move the generation instead.
+        self.usage_log = usage_log.UsageLog()
         self._cols: dict[str, np.ndarray] = {}
         self._views: dict[str, np.ndarray] = {}
         self._build_columns([])
@@ -178,78 +164,10 @@ class HostTable:
         self._refresh_gpus(slice(None))
 
     def _refresh_resource(self, name: str, rows: slice | int) -> None:
-        if isinstance(rows, int):
-            if self._refresh_resource_row(name, rows):
-                return
-            rows = slice(rows, rows + 1)
-        cols = self._cols
-        total = cols[name + '_total'][rows]
-        ratio = cols[name + '_ratio'][rows]
-        ratio = np.where(np.isnan(ratio), self.settings.ratios[name], ratio)
-        usable = np.maximum(total - self.settings.reserved[name], 0)
-        capacity = np.floor(usable * ratio).astype(_INT)
-        used = cols[name + '_external'][rows] + cols[name + '_claimed'][rows]
-        free = capacity - used
-        cols[name + '_used'][rows] = used
-        cols[name + '_usable'][rows] = usable
-        cols[name + '_capacity'][rows] = capacity
-        cols[name + '_free'][rows] = free
-        cols[name + '_fit'][rows] = np.minimum(free, usable)
-
-    def _refresh_resource_row(self, name: str, row: int) -> bool:
-        """Refresh one host's derived columns of one resource in Python.
-
-        numpy's overhead on a one-row slice is many times the arithmetic,
-        so this does the arithmetic of the column form on Python numbers.
-        An int64 converts to float as numpy converts it, and the product is
-        rounded down the same way. When the capacity is not a finite
-        number, it returns False and changes nothing, so the caller falls
-        back to the column form and keeps numpy's result for that host.
-        """
-        cols = self._cols
-        ratio = cols[name + '_ratio'].item(row)
-        if math.isnan(ratio):
-            ratio = float(self.settings.ratios[name])
-        usable = max(cols[name + '_total'].item(row)
-                     - self.settings.reserved[name], 0)
-        product = usable * ratio
-        if not math.isfinite(product):
-            return False
-        capacity = math.floor(product)
-        used = (cols[name + '_external'].item(row)
-                + cols[name + '_claimed'].item(row))
-        free = capacity - used
-        cols[name + '_used'][row] = used
-        cols[name + '_usable'][row] = usable
-        cols[name + '_capacity'][row] = capacity
-        cols[name + '_free'][row] = free
-        cols[name + '_fit'][row] = min(free, usable)
-        return True
+        capacity.refresh_resource(self._cols, self.settings, name, rows)
 
     def _refresh_gpus(self, rows: slice | int) -> None:
-        if isinstance(rows, int):
-            self._refresh_gpus_row(rows)
-            return
-        cols = self._cols
-        used = cols['gpu_used'][rows]
-        total = cols['gpus_total'][rows]
-        present = np.arange(used.shape[1])[None, :] < total[:, None]
-        free = np.where(present, CARD_MILLI - used, 0)
-        cols['gpu_free_cards'][rows] = np.sum(present & (used == 0), axis=1)
-        cols['gpu_max_free'][rows] = np.max(free, axis=1)
-        cols['gpu_free_milli'][rows] = np.sum(free, axis=1)
-
-    def _refresh_gpus_row(self, row: int) -> None:
-        # The column form above for one host, on Python numbers. A card
-        # column beyond the host's own cards counts as 0 free, as there.
-        cols = self._cols
-        card_used = self._card_used(row)
-        free = [CARD_MILLI - value for value in card_used]
-        if len(card_used) < cols['gpu_used'].shape[1]:
-            free.append(0)
-        cols['gpu_free_cards'][row] = card_used.count(0)
-        cols['gpu_max_free'][row] = max(free)
-        cols['gpu_free_milli'][row] = sum(free)
+        capacity.refresh_gpus(self._cols, rows)
 
     def set_settings(self, settings: CapacitySettings) -> None:
         """Apply new allocation ratios and reserved amounts to every host."""
@@ -292,13 +210,6 @@ class HostTable:
     def host(self, row: int) -> HostState:
         """Return a read-only view of one host for per-host plugins."""
         return HostState(self, row)
-
-    def _card_used(self, row: int) -> list[int]:
-        """Return the used share of each card of a host, as Python ints."""
-        # One tolist() of the whole row costs less than slicing it first.
-        card_used = self._cols['gpu_used'][row].tolist()
-        del card_used[self._cols['gpus_total'].item(row):]
-        return card_used
 
     def card_free(self, row: int) -> np.ndarray:
         """Return the free share of each card of a host, in thousandths."""
@@ -394,6 +305,7 @@ class HostTable:
         that sora made on it, for example its own services.
         """
         self._cols['last_report'][row] = time.time() if at is None else at
+        self.usage_log.record(row, len(self.names))
         for name, value in (used or {}).items():
             self._cols[name + '_external'][row] = value
             self._refresh_resource(name, row)
@@ -417,7 +329,7 @@ class HostTable:
             return []
         # A host has at most a few cards, and plain Python on their list is
         # several times faster than numpy calls on so small an array.
-        card_used = self._card_used(row)
+        card_used = capacity.card_used(self._cols, row)
         if gpu_milli >= CARD_MILLI:
             idle = [card for card, used in enumerate(card_used) if not used]
             return idle[:gpus] if len(idle) >= gpus else None
@@ -460,9 +372,10 @@ class HostTable:
             used = cols['gpu_used']
             for card in cards:
                 used[row, card] += sign * gpu_milli
-            self._refresh_gpus_row(row)
+            capacity.refresh_gpus(self._cols, row)
         instances = cols['instances']
         instances[row] = instances.item(row) + sign
+        self.usage_log.record(row, len(self.names))
 
     def set_usage(self, row: int, claimed: Mapping[str, int],
                   external: Mapping[str, int], gpu_used: Iterable[int],
@@ -491,3 +404,4 @@ class HostTable:
             self._refresh_gpus(row)
         cols['instances'][row] = instances
         cols['last_report'][row] = last_report
+        self.usage_log.record(row, len(self.names))

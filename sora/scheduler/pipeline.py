@@ -28,6 +28,7 @@ from sora.scheduler.host_table import CapacitySettings
 from sora.scheduler.host_table import HostTable
 from sora.scheduler import ranking
 from sora.scheduler.request import RequestSpec
+from sora.scheduler import score_cache
 from sora.scheduler import units
 
 LOG = logging.getLogger(__name__)
@@ -165,6 +166,9 @@ class Pipeline:
         self.settings = settings
         self._custom_rank = (type(driver).rank_hosts
                              is not driver_base.SchedulerDriver.rank_hosts)
+        self._score_cache = (score_cache.ScoreCache()
+                             if driver.scores_per_host
+                             and not self._custom_rank else None)
         # Whether every host that passes the filters also passes the
         # check a claim makes, so that alternates need no check of their
         # own.
@@ -297,10 +301,20 @@ class Pipeline:
             ranked = self._call_policy('rank_hosts', table, rows, request,
                                        limit)
             return self._check_ranked(table, rows, ranked, limit)
-        scores = self._call_policy('score_hosts', table, rows, request)
+        if self._score_cache is not None:
+            scores = self._score_cache.scores(table, rows, request,
+                                              self._score_rows)
+        else:
+            scores = self._call_policy('score_hosts', table, rows, request)
         array, best = self._check_scores(scores, len(rows))
         tie_rng = rng if self.settings.shuffle_ties else None
         return ranking.take_best(array, rows, limit, tie_rng, best)
+
+    def _score_rows(self, table: HostTable, rows: np.ndarray,
+                    request: RequestSpec) -> np.ndarray:
+        """Return the policy's scores of ``rows`` as a float array."""
+        scores = self._call_policy('score_hosts', table, rows, request)
+        return self._as_scores(scores, len(rows))
 
     def _call_policy(self, method: str, *args: object) -> object:
         """Call a ranking method of the policy; wrap what it raises.
@@ -325,17 +339,7 @@ class Pipeline:
         check found it, and None otherwise.
         """
         name = self.driver_name
-        try:
-            # A copy, because ranking overwrites the scores it has taken
-            # and the policy may have returned a column of the host table.
-            array = np.array(scores, dtype=float)
-        except (TypeError, ValueError):
-            raise exception.PolicyError(
-                name, 'scores %r are not numbers' % (scores,)) from None
-        if array.shape != (count,):
-            raise exception.PolicyError(
-                name, 'expected %d scores, one per candidate, got shape %s'
-                % (count, array.shape))
+        array = self._as_scores(scores, count)
         # Integers are always finite, so only other types need the check.
         integral = getattr(scores, 'dtype', None) is not None and \
             scores.dtype.kind in 'biu'  # type: ignore[attr-defined]
@@ -351,6 +355,22 @@ class Pipeline:
             raise exception.PolicyError(
                 name, 'a score is NaN or infinite')
         return array, best
+
+    def _as_scores(self, scores: object, count: int) -> np.ndarray:
+        """Return ``count`` scores as a new float array, or raise."""
+        try:
+            # A copy, because ranking overwrites the scores it has taken
+            # and the policy may have returned a column of the host table.
+            array = np.array(scores, dtype=float)
+        except (TypeError, ValueError):
+            raise exception.PolicyError(
+                self.driver_name,
+                'scores %r are not numbers' % (scores,)) from None
+        if array.shape != (count,):
+            raise exception.PolicyError(
+                self.driver_name, 'expected %d scores, one per candidate, '
+                'got shape %s' % (count, array.shape))
+        return array
 
     def _check_ranked(self, table: HostTable, rows: np.ndarray,
                       ranked: object, limit: int) -> list[int]:
