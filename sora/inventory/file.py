@@ -77,8 +77,8 @@ class FileInventory(base.InventorySource):
         for key in data:
             if key != 'hosts':
                 raise exception.InvalidInventory(
-                    source, None, None, None, 'unknown top-level key %r; '
-                    'the file may only contain "hosts"' % key)
+                    source, None, None, None, 'unknown top-level key %s; '
+                    'the file may only contain "hosts"' % exception.shown(key))
 
         hosts = []
         for position, entry in enumerate(data['hosts']):

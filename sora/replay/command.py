@@ -39,7 +39,7 @@ def _count(minimum: int, maximum: int | None = None):
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(
-                '%r is not a whole number' % text) from None
+                '%s is not a whole number' % exception.shown(text)) from None
         if value < minimum:
             raise argparse.ArgumentTypeError(
                 '%d is below the minimum of %d' % (value, minimum))
@@ -54,12 +54,12 @@ def _factor(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError('%r is not a number' % text
-                                         ) from None
+        raise argparse.ArgumentTypeError(
+            '%s is not a number' % exception.shown(text)) from None
     if not 0 < value <= 10:
         raise argparse.ArgumentTypeError(
             '%s is out of range; expected a factor above 0 and at most 10, '
-            'such as 1.3' % text)
+            'such as 1.3' % exception.shown(text))
     return value
 
 

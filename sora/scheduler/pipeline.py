@@ -331,7 +331,8 @@ class Pipeline:
             array = np.array(scores, dtype=float)
         except (TypeError, ValueError):
             raise exception.PolicyError(
-                name, 'scores %r are not numbers' % (scores,)) from None
+                name, 'scores %s are not numbers' % exception.shown(scores)
+            ) from None
         if array.shape != (count,):
             raise exception.PolicyError(
                 name, 'expected %d scores, one per candidate, got shape %s'
@@ -357,13 +358,15 @@ class Pipeline:
         name = self.driver_name
         if not isinstance(ranked, (list, tuple)):
             raise exception.PolicyError(
-                name, 'expected a list of hosts, got %r' % (ranked,))
+                name, 'expected a list of hosts, got %s'
+                % exception.shown(ranked))
         candidates = set(int(r) for r in rows)
         picked: list[int] = []
         for item in ranked[:limit]:
             if not isinstance(item, HostState) or item.table is not table:
                 raise exception.PolicyError(
-                    name, '%r is not a host of this scheduler' % (item,))
+                    name, '%s is not a host of this scheduler'
+                    % exception.shown(item))
             if item.row not in candidates:
                 raise exception.PolicyError(
                     name, 'host %s did not pass the filters for this request'
