@@ -31,6 +31,11 @@ from sora.state import loader as state_loader
 
 LOG = logging.getLogger(__name__)
 
+# The latest report time that report_usage takes, in seconds since the
+# epoch: 10**12 s is about the year 33,700. A bound keeps a mistyped time
+# from making a host look alive, or silent, for ever.
+MAX_REPORT_TIME = 1e12
+
 
 def default_sources() -> dict[str, plugins.PluginSource]:
     """Return plugin sources that read the installed entry points."""
@@ -229,7 +234,11 @@ class SchedulerManager:
                      vcpus_milli_used: int | None = None,
                      disk_gb_used: int | None = None,
                      at: float | None = None) -> None:
-        """Record a host's heartbeat and its usage outside sora's claims."""
+        """Record a host's heartbeat and its usage outside sora's claims.
+
+        ``at`` is the time of the report in seconds since the epoch, from 0
+        to MAX_REPORT_TIME; None means now.
+        """
         used = {key: value for key, value in (
             ('memory_mb', memory_mb_used),
             ('vcpus_milli', vcpus_milli_used),
@@ -242,10 +251,11 @@ class SchedulerManager:
                     % units.MAX_AMOUNT)
         if at is not None and (isinstance(at, bool)
                                or not isinstance(at, (int, float))
-                               or not math.isfinite(at)):
+                               or not math.isfinite(at)
+                               or not 0 <= at <= MAX_REPORT_TIME):
             raise exception.InvalidRequest(
-                'at', at, 'expected a finite number of seconds, such as '
-                'time.time(), or None for now')
+                'at', at, 'expected seconds since the epoch from 0 to %g, '
+                'such as time.time(), or None for now' % MAX_REPORT_TIME)
         self.store.report(name, used, at)
 
     # -- decisions --------------------------------------------------------
