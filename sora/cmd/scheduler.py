@@ -68,7 +68,7 @@ def _add_commands(subparsers) -> None:
     select.add_argument('--label', action='append', default=[],
                         metavar='KEY=VALUE',
                         help='Only place on hosts that carry this label; '
-                             'repeat for several labels.')
+                             'repeat for several labels, each key once.')
     select.add_argument('--format', choices=('text', 'json'),
                         default='text', help='Output format.')
     select.set_defaults(func=select_command)

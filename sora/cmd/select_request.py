@@ -24,7 +24,11 @@ FIELD_FLAGS = {
 
 
 def parse_labels(pairs: Sequence[str]) -> dict[str, str]:
-    """Return ``--label KEY=VALUE`` arguments as a mapping."""
+    """Return ``--label KEY=VALUE`` arguments as a mapping.
+
+    A key given twice raises InvalidArgument, because no host can carry
+    two values of one label.
+    """
     return arguments.parse_pairs('--label', pairs, 'rack=r1')
 
 
