@@ -9,17 +9,55 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 import difflib
+import reprlib
+
+
+# The maximum length, in characters, of a value's repr in a message. A
+# longer value keeps its start and end, so that a long claim id or path
+# stays recognisable without filling the terminal or the log.
+MAX_SHOWN = 120
+
+# Integers above this many bits are shown by their size: Python refuses to
+# convert an int of more than 4300 digits to text, and a message needs only
+# its size.
+_MAX_SHOWN_BITS = 256
+
+
+class _MessageRepr(reprlib.Repr):
+    """A reprlib.Repr that shortens long values for one-line messages."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxstring = MAX_SHOWN
+        self.maxother = MAX_SHOWN
+        self.maxlong = 40
+        self.maxlist = self.maxtuple = 10
+        self.maxset = self.maxfrozenset = 10
+        self.maxdict = 10
+        self.maxlevel = 3
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > _MAX_SHOWN_BITS:
+            return '<an integer of %d bits>' % x.bit_length()
+        return super().repr_int(x, level)
+
+
+_MESSAGE_REPR = _MessageRepr()
 
 
 def shown(value: object) -> str:
-    """Return repr(value), with a short stand-in for an enormous integer.
+    """Return a repr of ``value`` short enough for a one-line message.
 
-    Python refuses to print an int of more than 4300 digits, and a message
-    needs only its size.
+    Every message that echoes a value from a caller or a file goes through
+    here. Text longer than MAX_SHOWN characters keeps its start and end
+    around ``...``, followed by its length. Containers show their first ten
+    items, and a huge integer is shown by its size in bits.
     """
-    if isinstance(value, int) and value.bit_length() > 256:
-        return '<an integer of %d bits>' % value.bit_length()
-    return repr(value)
+    if isinstance(value, str):
+        if len(value) <= MAX_SHOWN:
+            return repr(value)
+        return '%s (%d characters)' % (_MESSAGE_REPR.repr(value), len(value))
+    return _MESSAGE_REPR.repr(value)
 
 
 class SoraException(Exception):
@@ -46,8 +84,8 @@ class ConfigError(SoraException):
         where = ''
         if self.config_files:
             where = ' (read from %s)' % ', '.join(self.config_files)
-        super().__init__('Invalid value %r for option [%s] %s%s: %s'
-                         % (value, group, option, where, reason))
+        super().__init__('Invalid value %s for option [%s] %s%s: %s'
+                         % (shown(value), group, option, where, reason))
 
 
 class PluginNotFound(ConfigError):
@@ -107,10 +145,10 @@ class PolicyError(SoraException):
     def __init__(self, policy: str, problem: str) -> None:
         self.policy = policy
         self.problem = problem
-        super().__init__('Scheduler policy %r returned an invalid result: %s. '
+        super().__init__('Scheduler policy %s returned an invalid result: %s. '
                          'Nothing was claimed; fix the policy or choose '
                          'another one in [scheduler] driver.'
-                         % (policy, problem))
+                         % (shown(policy), problem))
 
 
 class FilterError(SoraException):
@@ -165,10 +203,10 @@ class DuplicateHost(InvalidInventory):
     def __init__(self, source: str, first: str, second: str,
                  name: str) -> None:
         super().__init__(source, '%s and %s' % (first, second), 'name', name,
-                         'both name host %r' % name)
-        self.args = ('Invalid inventory %s: %s and %s both name host %r; '
+                         'both name host %s' % shown(name))
+        self.args = ('Invalid inventory %s: %s and %s both name host %s; '
                      'every host needs a unique name'
-                     % (source, first, second, name),)
+                     % (source, first, second, shown(name)),)
 
 
 class InvalidTrace(SoraException):
@@ -186,7 +224,7 @@ class InvalidTrace(SoraException):
         self.value = value
         self.reason = reason
         where = path if line is None else '%s, line %d' % (path, line)
-        detail = ', field %s=%r' % (field, value) if field else ''
+        detail = ', field %s=%s' % (field, shown(value)) if field else ''
         super().__init__('Invalid trace %s%s: %s' % (where, detail, reason))
 
 
@@ -209,8 +247,8 @@ class InvalidArgument(SoraException):
         self.argument = argument
         self.value = value
         self.reason = reason
-        super().__init__('Invalid value %r for %s: %s'
-                         % (value, argument, reason))
+        super().__init__('Invalid value %s for %s: %s'
+                         % (shown(value), argument, reason))
 
 
 class HostNotFound(SoraException):
@@ -218,8 +256,8 @@ class HostNotFound(SoraException):
 
     def __init__(self, host: str) -> None:
         self.host = host
-        super().__init__('Host %r not found in the scheduler host state. '
-                         'Add it first, or check the name.' % host)
+        super().__init__('Host %s not found in the scheduler host state. '
+                         'Add it first, or check the name.' % shown(host))
 
 
 class HostExists(SoraException):
@@ -227,8 +265,8 @@ class HostExists(SoraException):
 
     def __init__(self, host: str) -> None:
         self.host = host
-        super().__init__('Host %r already exists. Update it instead of '
-                         'adding it again.' % host)
+        super().__init__('Host %s already exists. Update it instead of '
+                         'adding it again.' % shown(host))
 
 
 class HostHasClaims(SoraException):
@@ -237,9 +275,9 @@ class HostHasClaims(SoraException):
     def __init__(self, host: str, claim_ids: Iterable[str]) -> None:
         self.host = host
         self.claim_ids = sorted(claim_ids)
-        super().__init__('Host %r still holds %d claim(s): %s. Release them '
+        super().__init__('Host %s still holds %d claim(s): %s. Release them '
                          'first, or remove the host with force=True.'
-                         % (host, len(self.claim_ids),
+                         % (shown(host), len(self.claim_ids),
                             ', '.join(self.claim_ids)))
 
 
@@ -248,8 +286,8 @@ class ClaimNotFound(SoraException):
 
     def __init__(self, claim_id: str) -> None:
         self.claim_id = claim_id
-        super().__init__('Claim %r not found: it is unknown or was already '
-                         'released. Nothing was changed.' % claim_id)
+        super().__init__('Claim %s not found: it is unknown or was already '
+                         'released. Nothing was changed.' % shown(claim_id))
 
 
 class ClaimFailed(SoraException):
@@ -258,8 +296,8 @@ class ClaimFailed(SoraException):
     def __init__(self, host: str, reason: str) -> None:
         self.host = host
         self.reason = reason
-        super().__init__('Cannot claim host %r: %s. Schedule the request '
-                         'again.' % (host, reason))
+        super().__init__('Cannot claim host %s: %s. Schedule the request '
+                         'again.' % (shown(host), reason))
 
 
 class ClaimConflict(ClaimFailed):

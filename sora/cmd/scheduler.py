@@ -14,12 +14,13 @@ import sys
 from oslo_config import cfg
 from oslo_log import log as logging
 
+from sora.cmd import arguments
+from sora.cmd import select_request
 from sora import conf as sora_conf
 from sora import exception
 from sora import plugins
 from sora.replay import command as replay_command
 from sora.scheduler.manager import SchedulerManager
-from sora.scheduler.request import RequestSpec
 from sora.state import inventory_load
 
 LOG = logging.getLogger(__name__)
@@ -27,17 +28,6 @@ LOG = logging.getLogger(__name__)
 EXIT_PLACED = 0
 EXIT_NO_VALID_HOST = 1
 EXIT_USAGE = 2
-
-# The select flag that sets each RequestSpec field.
-FIELD_FLAGS = {
-    'memory_mb': '--memory-mb', 'vcpus': '--vcpus',
-    'vcpus_milli': '--vcpus', 'disk_gb': '--disk-gb', 'gpus': '--gpus',
-    'gpu_milli': '--gpu-milli', 'gpu_models': '--gpu-model',
-    'num_instances': '--instances',
-    'availability_zone': '--availability-zone',
-    'required_labels': '--label', 'group': '--group',
-    'group_policy': '--group-policy',
-}
 
 
 def _add_commands(subparsers) -> None:
@@ -78,7 +68,7 @@ def _add_commands(subparsers) -> None:
     select.add_argument('--label', action='append', default=[],
                         metavar='KEY=VALUE',
                         help='Only place on hosts that carry this label; '
-                             'repeat for several labels.')
+                             'repeat for several labels, each key once.')
     select.add_argument('--format', choices=('text', 'json'),
                         default='text', help='Output format.')
     select.set_defaults(func=select_command)
@@ -197,66 +187,9 @@ def _undecodable_file(args: Sequence[str]) -> str:
     return '(unknown)'
 
 
-def parse_labels(pairs: Sequence[str]) -> dict[str, str]:
-    """Return ``--label KEY=VALUE`` arguments as a mapping."""
-    labels = {}
-    for pair in pairs:
-        key, sep, value = pair.partition('=')
-        if not sep or not key:
-            raise exception.InvalidRequest(
-                'label', pair, 'expected KEY=VALUE, for example rack=r1')
-        labels[key] = value
-    return labels
-
-
-def build_request(args: object) -> RequestSpec:
-    """Return the RequestSpec that the ``select`` arguments describe."""
-    gpus = args.gpus  # type: ignore[attr-defined]
-    gpu_milli = args.gpu_milli  # type: ignore[attr-defined]
-    if gpus is None:
-        gpus = '0' if gpu_milli is None else '1'
-    elif gpu_milli is not None and gpus.strip() == '0':
-        raise exception.InvalidArgument(
-            '--gpu-milli', gpu_milli,
-            'a share of a card needs --gpus 1, or leave out --gpus')
-    instances = args.instances  # type: ignore[attr-defined]
-    try:
-        count = int(instances)
-    except ValueError:
-        raise exception.InvalidArgument(
-            '--instances', instances,
-            'expected a whole number of 1 or more') from None
-
-    raw_models = args.gpu_model  # type: ignore[attr-defined]
-    models = [model.strip() for model in raw_models]
-    for raw, model in zip(raw_models, models):
-        if not model:
-            raise exception.InvalidArgument(
-                '--gpu-model', raw, 'expected a GPU model name, such as '
-                'V100M16')
-    try:
-        return RequestSpec.build(
-            memory_mb=args.memory_mb,  # type: ignore[attr-defined]
-            vcpus=args.vcpus,  # type: ignore[attr-defined]
-            disk_gb=args.disk_gb,  # type: ignore[attr-defined]
-            gpus=gpus, gpu_milli=gpu_milli, num_instances=count,
-            gpu_models=models,
-            availability_zone=args.availability_zone,  # type: ignore
-            required_labels=parse_labels(args.label),  # type: ignore
-            group=args.group,  # type: ignore[attr-defined]
-            group_policy=args.group_policy)  # type: ignore[attr-defined]
-    except exception.InvalidRequest as error:
-        # RequestSpec names its own fields, but the user typed flags.
-        flag = FIELD_FLAGS.get(error.field)
-        if flag is None:
-            raise
-        raise exception.InvalidArgument(flag, error.value,
-                                        error.reason) from None
-
-
 def select_command(conf: cfg.ConfigOpts) -> int:
     args = conf.command
-    request = build_request(args)
+    request = select_request.build_request(args)
     manager = SchedulerManager(conf)
     try:
         selections = manager.select_destinations(request)
@@ -289,6 +222,9 @@ def select_command(conf: cfg.ConfigOpts) -> int:
 def release_command(conf: cfg.ConfigOpts) -> int:
     """Release the claims named on the command line, all or none."""
     ids = list(dict.fromkeys(conf.command.claim_ids))
+    for claim_id in ids:
+        arguments.require_text('CLAIM_ID', claim_id,
+                               'a claim id as select prints it')
     manager = SchedulerManager(conf, load_inventory=False)
     if not manager.store.shared:
         raise exception.InvalidArgument(
@@ -343,6 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     conf.register_cli_opt(COMMAND)
     args = hoist_global_options(sys.argv[1:] if argv is None else argv)
     try:
+        arguments.check_path_options(args)
         conf(args, project='sora', prog='sora-scheduler')
         check_config_dirs(conf)
     except (cfg.Error, exception.SoraException) as error:

@@ -25,7 +25,7 @@ list. Each host is an object with these keys; only ``name`` is required:
 Numbers may be given as JSON numbers or as text. Memory, disk and CPUs in
 thousandths are at most 2**48 (281474976710656), so that capacity times a
 ratio fits in a 64-bit integer. Unknown keys, at the top level or in a
-host, are rejected.
+host, are rejected, and so is a key given twice in one object.
 """
 
 from __future__ import annotations
@@ -77,8 +77,8 @@ class FileInventory(base.InventorySource):
         for key in data:
             if key != 'hosts':
                 raise exception.InvalidInventory(
-                    source, None, None, None, 'unknown top-level key %r; '
-                    'the file may only contain "hosts"' % key)
+                    source, None, None, None, 'unknown top-level key %s; '
+                    'the file may only contain "hosts"' % exception.shown(key))
 
         hosts = []
         for position, entry in enumerate(data['hosts']):
@@ -102,7 +102,12 @@ def _load_json(path: str) -> object:
     """Return the parsed file; raise InvalidInventory when it cannot be."""
     text = base.read_text(path)
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys)
+    except _RepeatedKey as error:
+        raise exception.InvalidInventory(
+            path, None, error.key, error.values, 'the key appears more than '
+            'once in one object, and only one value can apply; keep one'
+        ) from None
     except json.JSONDecodeError as error:
         raise exception.InvalidInventory(
             path, 'line %d column %d' % (error.lineno, error.colno), None,
@@ -114,6 +119,29 @@ def _load_json(path: str) -> object:
         raise exception.InvalidInventory(
             path, None, None, None, 'not valid JSON: a number has more than '
             '4300 digits; use a smaller value') from None
+
+
+class _RepeatedKey(Exception):
+    """A JSON object names the same key twice."""
+
+    def __init__(self, key: str, values: list[object]) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """Build a JSON object; raise _RepeatedKey for a key given twice.
+
+    json keeps the last of two values silently, so a host entry with two
+    ``memory_mb`` keys would lose one without a word.
+    """
+    result: dict[str, object] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _RepeatedKey(key, [result[key], value])
+        result[key] = value
+    return result
 
 
 def _describe(data: object) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import dataclasses
 
 from sora.scheduler.host import Host
+from sora.scheduler.selection import Claim
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,3 +73,18 @@ def merge_inventory(previous: Sequence[Host], current: Sequence[Host],
 
     return InventoryChange(sorted(merged.values(), key=lambda h: h.name),
                            sorted(added), sorted(removed), sorted(updated))
+
+
+def drop_reason(claim: Claim, hosts: Mapping[str, Host]) -> str:
+    """Return why a new inventory dropped ``claim``, for messages.
+
+    ``hosts`` maps each host of the new inventory by name. A claim is
+    dropped when its host is gone, or when the host now has fewer GPU
+    cards than the card numbers the claim used.
+    """
+    host = hosts.get(claim.host)
+    if host is None:
+        return 'host %s left the inventory' % claim.host
+    gone = [card for card in claim.gpu_cards if card >= host.gpus]
+    return 'GPU card %s it used is gone from host %s, which now has %d ' \
+        'card(s)' % (', '.join(map(str, gone)), claim.host, host.gpus)

@@ -45,7 +45,14 @@ class OpenbCsvInventory(base.InventorySource):
     def _parse(self, path: str, stream) -> list[tuple[Host, str]]:
         reader = csv.reader(stream)
         header = next(reader, None)
-        if header is None or tuple(h.strip() for h in header) != COLUMNS:
+        columns = [h.strip() for h in header or ()]
+        repeated = sorted({c for c in columns if columns.count(c) > 1})
+        if repeated:
+            raise exception.InvalidInventory(
+                path, 'line 1', 'header', header, 'the column %s appears '
+                'more than once; expected the columns %s'
+                % (', '.join(repeated), ','.join(COLUMNS)))
+        if header is None or tuple(columns) != COLUMNS:
             raise exception.InvalidInventory(
                 path, 'line 1', 'header', header,
                 'expected the columns %s' % ','.join(COLUMNS))

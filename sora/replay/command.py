@@ -12,6 +12,7 @@ import sys
 
 from oslo_config import cfg
 
+from sora.cmd import arguments
 from sora import exception
 from sora.replay import inflation
 from sora.replay import metrics
@@ -39,7 +40,7 @@ def _count(minimum: int, maximum: int | None = None):
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(
-                '%r is not a whole number' % text) from None
+                '%s is not a whole number' % exception.shown(text)) from None
         if value < minimum:
             raise argparse.ArgumentTypeError(
                 '%d is below the minimum of %d' % (value, minimum))
@@ -50,24 +51,37 @@ def _count(minimum: int, maximum: int | None = None):
     return parse
 
 
-def _factor(text: str) -> float:
+def _target_factor(text: str) -> float:
+    """Return the --target-factor value; raise InvalidArgument if invalid."""
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError('%r is not a number' % text
-                                         ) from None
+        raise exception.InvalidArgument(
+            '--target-factor', text, 'expected a number, such as 1.3'
+        ) from None
     if not 0 < value <= 10:
-        raise argparse.ArgumentTypeError(
-            '%s is out of range; expected a factor above 0 and at most 10, '
-            'such as 1.3' % text)
+        raise exception.InvalidArgument(
+            '--target-factor', text, 'out of range; expected a factor above '
+            '0 and at most 10, such as 1.3')
     return value
 
 
-def _seeds(text: str) -> list[int]:
+def _parse_protocol_values(args) -> tuple[list[int] | None, float | None]:
+    """Return the parsed --seeds and --target-factor, None when left out.
+
+    Both are kept as typed until here, so that an error echoes the text
+    the user typed rather than the parsed list or number.
+    """
+    seeds = factor = None
     try:
-        return inflation.parse_seeds(text)
+        if args.seeds is not None:
+            seeds = inflation.parse_seeds(args.seeds)
     except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+        raise exception.InvalidArgument('--seeds', args.seeds,
+                                        str(error)) from None
+    if args.target_factor is not None:
+        factor = _target_factor(args.target_factor)
+    return seeds, factor
 
 
 def add_parser(subparsers) -> None:
@@ -117,11 +131,11 @@ def add_parser(subparsers) -> None:
                         help='Run a published protocol instead of the '
                              'trace times: "inflation" shuffles and '
                              'extends the pod list.')
-    parser.add_argument('--target-factor', type=_factor,
+    parser.add_argument('--target-factor',
                         help='With --protocol inflation: GPU demand to '
                              'reach, as a multiple of GPU capacity '
                              '(default: %s).' % inflation.DEFAULT_TARGET)
-    parser.add_argument('--seeds', type=_seeds,
+    parser.add_argument('--seeds',
                         help='With --protocol inflation: seeds to run and '
                              'average, such as 42-51 or 1,5,9.')
 
@@ -131,6 +145,9 @@ def add_parser(subparsers) -> None:
 def run(conf: cfg.ConfigOpts) -> int:
     """Run the replay that the command line requests; return the status."""
     args = conf.command
+    arguments.require_text('TRACE', args.trace, 'the path of a trace file')
+    arguments.require_text('--driver', args.driver, 'a policy name')
+    arguments.require_text('--plot', args.plot, 'the path of a PNG file')
     if args.protocol is None:
         for name, value in (('--seeds', args.seeds),
                             ('--target-factor', args.target_factor)):
@@ -141,6 +158,7 @@ def run(conf: cfg.ConfigOpts) -> int:
         raise exception.InvalidArgument(
             '--retry', args.retry, 'the inflation protocol drops a pod that '
             'finds no host; leave --retry out')
+    seeds, factor = _parse_protocol_values(args)
     if args.plot:
         plot.require_matplotlib()
         _check_writable(args.plot)
@@ -162,7 +180,8 @@ def run(conf: cfg.ConfigOpts) -> int:
                                     args.skip_invalid)
     with _quiet_decisions(conf):
         if args.protocol:
-            return _run_protocol(conf, args, trace, names, optional, seed)
+            return _run_protocol(conf, args, trace, names, optional,
+                                 seeds or [seed], factor)
         return _run_trace(conf, args, trace, names, optional, seed)
 
 
@@ -285,8 +304,8 @@ def _run_trace(conf, args, trace, names, optional, seed) -> int:
     return 0
 
 
-def _run_protocol(conf, args, trace, names, optional, seed) -> int:
-    seeds = args.seeds or [seed]
+def _run_protocol(conf, args, trace, names, optional, seeds,
+                  factor) -> int:
     # Build the first manager of every policy up front, so that a misspelt
     # policy is reported before any replay.
     names = [manager.driver_name for manager in policies.build_managers(
@@ -295,7 +314,7 @@ def _run_protocol(conf, args, trace, names, optional, seed) -> int:
     def make_manager(policy: str, run_seed: int):
         return policies.build_manager(conf, policy, run_seed)
 
-    target = args.target_factor or inflation.DEFAULT_TARGET
+    target = factor or inflation.DEFAULT_TARGET
     all_runs = [protocol.run_policy(name, trace.workloads, seeds,
                                     target, make_manager,
                                     samples=args.samples,

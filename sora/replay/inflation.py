@@ -24,6 +24,7 @@ import dataclasses
 
 import numpy as np
 
+from sora import exception
 from sora.replay.workload import Workload
 
 NAME = 'inflation'
@@ -108,14 +109,15 @@ def parse_seeds(text: str) -> list[int]:
     for part in (p.strip() for p in text.split(',')):
         low, dash, high = part.partition('-')
         if not (low.isdigit() and (not dash or high.isdigit())):
-            raise ValueError('%r is not a seed (such as 42) or a range of '
-                             'seeds (such as 42-51)' % part)
+            raise ValueError('%s is not a seed (such as 42) or a range of '
+                             'seeds (such as 42-51)' % exception.shown(part))
         first, last = int(low), int(high) if dash else int(low)
         if last < first:
-            raise ValueError('range %r ends before it starts' % part)
+            raise ValueError('range %s ends before it starts'
+                             % exception.shown(part))
         if last - first + len(seeds) >= MAX_SEEDS:
-            raise ValueError('%r gives more than %d seeds; each seed is a '
-                             'whole replay, so choose fewer' % (text,
-                                                                MAX_SEEDS))
+            raise ValueError('%s gives more than %d seeds; each seed is a '
+                             'whole replay, so choose fewer'
+                             % (exception.shown(text), MAX_SEEDS))
         seeds.extend(s for s in range(first, last + 1) if s not in seeds)
     return seeds

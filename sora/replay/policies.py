@@ -73,7 +73,7 @@ def check_installed(names: list[str], argument: str, text: str,
         hint = " Did you mean %r?" % close[0] if close else ''
         raise exception.InvalidArgument(
             argument, text, 'no installed policy is named %s.%s Choose '
-            'from %s' % (', '.join(map(repr, unknown)), hint,
+            'from %s' % (', '.join(map(exception.shown, unknown)), hint,
                          ', '.join(installed)))
 
 

@@ -32,6 +32,17 @@ def detect_format(path: str, header: list[str]) -> str:
         % (','.join(sora_trace.COLUMNS), ','.join(openb_trace.REQUIRED)))
 
 
+def repeated_columns(header: list[str]) -> list[str]:
+    """Return the columns that a header names more than once, in order."""
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for column in header:
+        if column in seen and column not in repeated:
+            repeated.append(column)
+        seen.add(column)
+    return repeated
+
+
 def read_trace(path: str, trace_format: str = AUTO,
                skip_invalid: bool = False) -> Trace:
     """Read every workload of a trace file, in file order.
@@ -66,6 +77,11 @@ def _read(path: str, stream, trace_format: str,
     if not header:
         raise exception.InvalidTrace(path, 1, None, None,
                                      'the file is empty; expected a header')
+    repeated = repeated_columns(header)
+    if repeated:
+        raise exception.InvalidTrace(
+            path, 1, 'header', ','.join(header), 'the column %s appears more '
+            'than once; give each column once' % ', '.join(repeated))
     if trace_format == AUTO:
         trace_format = detect_format(path, header)
     module = FORMATS[trace_format]

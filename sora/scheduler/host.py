@@ -130,7 +130,10 @@ class Host:
 
 def check_name(name: object) -> None:
     """Raise FieldError unless ``name`` can name a host."""
-    if not isinstance(name, str) or not name.strip():
+    if name is not None and not isinstance(name, str):
+        raise units.FieldError('name', name, 'a host name must be text, not '
+                               '%s; quote it' % _type_name(name))
+    if name is None or not name.strip():
         raise units.FieldError('name', name, 'expected a non-empty host name')
     if name != name.strip():
         raise units.FieldError('name', name, 'remove the leading or '
@@ -141,6 +144,13 @@ def check_name(name: object) -> None:
     if len(name) > MAX_NAME_LENGTH:
         raise units.FieldError('name', name, 'must be at most %d characters, '
                                'not %d' % (MAX_NAME_LENGTH, len(name)))
+
+
+def _type_name(value: object) -> str:
+    """Return the JSON name of a value's type, for messages."""
+    kinds = {bool: 'a boolean', int: 'a number', float: 'a number',
+             list: 'a list', dict: 'an object'}
+    return kinds.get(type(value), type(value).__name__)
 
 
 def check_labels(labels: object) -> None:

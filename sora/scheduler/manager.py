@@ -31,6 +31,13 @@ from sora.state import loader as state_loader
 
 LOG = logging.getLogger(__name__)
 
+# The latest report time that report_usage takes, in seconds since the
+# epoch: 10**12 s is about the year 33,700. With the lower bound of 0 it
+# rejects times such as -1e300 or 1e300 that are plainly mistyped.
+# NOTE: a time between now and this bound is still accepted, and the
+# enabled filter then counts the host as reporting until that time.
+MAX_REPORT_TIME = 1e12
+
 
 def default_sources() -> dict[str, plugins.PluginSource]:
     """Return plugin sources that read the installed entry points."""
@@ -178,9 +185,8 @@ class SchedulerManager:
                      'removed, %d updated', self.conf.inventory.source,
                      len(change.added), len(change.removed),
                      len(change.updated))
-        for claim in dropped:
-            LOG.warning('Dropped claim %s on host %s: the host is no longer '
-                        'in the inventory', claim.claim_id, claim.host)
+        if change:
+            _log_dropped(dropped, change.hosts)
 
     # -- inventory and host lifecycle -------------------------------------
 
@@ -195,9 +201,7 @@ class SchedulerManager:
                 self.conf, self.sources[plugins.INVENTORY_NAMESPACE])
             dropped = self.store.load(hosts)
             self._source_hosts = hosts
-        for claim in dropped:
-            LOG.warning('Dropped claim %s on host %s: the host is no longer '
-                        'in the inventory', claim.claim_id, claim.host)
+        _log_dropped(dropped, hosts)
         return dropped
 
     def set_hosts(self, hosts: list[Host]) -> list[Claim]:
@@ -229,7 +233,11 @@ class SchedulerManager:
                      vcpus_milli_used: int | None = None,
                      disk_gb_used: int | None = None,
                      at: float | None = None) -> None:
-        """Record a host's heartbeat and its usage outside sora's claims."""
+        """Record a host's heartbeat and its usage outside sora's claims.
+
+        ``at`` is the time of the report in seconds since the epoch, from 0
+        to MAX_REPORT_TIME; None means now.
+        """
         used = {key: value for key, value in (
             ('memory_mb', memory_mb_used),
             ('vcpus_milli', vcpus_milli_used),
@@ -242,10 +250,11 @@ class SchedulerManager:
                     % units.MAX_AMOUNT)
         if at is not None and (isinstance(at, bool)
                                or not isinstance(at, (int, float))
-                               or not math.isfinite(at)):
+                               or not math.isfinite(at)
+                               or not 0 <= at <= MAX_REPORT_TIME):
             raise exception.InvalidRequest(
-                'at', at, 'expected a finite number of seconds, such as '
-                'time.time(), or None for now')
+                'at', at, 'expected seconds since the epoch from 0 to %g, '
+                'such as time.time(), or None for now' % MAX_REPORT_TIME)
         self.store.report(name, used, at)
 
     # -- decisions --------------------------------------------------------
@@ -467,6 +476,14 @@ def _selection_rng(seed: int | None) -> np.random.Generator:
     if seed is None:
         return np.random.default_rng()
     return np.random.default_rng([seed, 1])
+
+
+def _log_dropped(dropped: list[Claim], hosts: list[Host]) -> None:
+    """Log each claim that a new inventory dropped, with the reason."""
+    by_name = {host.name: host for host in hosts}
+    for claim in dropped:
+        LOG.warning('Dropped claim %s: %s', claim.claim_id,
+                    inventory_merge.drop_reason(claim, by_name))
 
 
 def _check_request(request: object) -> None:

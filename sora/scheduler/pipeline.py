@@ -338,7 +338,6 @@ class Pipeline:
         The second value is the position of the highest score when the
         check found it, and None otherwise.
         """
-        name = self.driver_name
         array = self._as_scores(scores, count)
         # Integers are always finite, so only other types need the check.
         integral = getattr(scores, 'dtype', None) is not None and \
@@ -353,7 +352,7 @@ class Pipeline:
         if not (math.isfinite(array[best])
                 and math.isfinite(array[array.argmin()])):
             raise exception.PolicyError(
-                name, 'a score is NaN or infinite')
+                self.driver_name, 'a score is NaN or infinite')
         return array, best
 
     def _as_scores(self, scores: object, count: int) -> np.ndarray:
@@ -365,7 +364,8 @@ class Pipeline:
         except (TypeError, ValueError):
             raise exception.PolicyError(
                 self.driver_name,
-                'scores %r are not numbers' % (scores,)) from None
+                'scores %s are not numbers' % exception.shown(scores)
+            ) from None
         if array.shape != (count,):
             raise exception.PolicyError(
                 self.driver_name, 'expected %d scores, one per candidate, '
@@ -377,13 +377,15 @@ class Pipeline:
         name = self.driver_name
         if not isinstance(ranked, (list, tuple)):
             raise exception.PolicyError(
-                name, 'expected a list of hosts, got %r' % (ranked,))
+                name, 'expected a list of hosts, got %s'
+                % exception.shown(ranked))
         candidates = set(int(r) for r in rows)
         picked: list[int] = []
         for item in ranked[:limit]:
             if not isinstance(item, HostState) or item.table is not table:
                 raise exception.PolicyError(
-                    name, '%r is not a host of this scheduler' % (item,))
+                    name, '%s is not a host of this scheduler'
+                    % exception.shown(item))
             if item.row not in candidates:
                 raise exception.PolicyError(
                     name, 'host %s did not pass the filters for this request'

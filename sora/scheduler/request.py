@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 import dataclasses
+import difflib
 import uuid
 
 from sora import exception
@@ -72,7 +73,8 @@ class RequestSpec:
                     'expected one of %s' % ', '.join(GROUP_POLICIES))
             if not self.group:
                 raise exception.InvalidRequest(
-                    'group', self.group, 'a group_policy needs a group name')
+                    'group_policy', self.group_policy, 'needs a group; set '
+                    'group to the name of the server group')
         if self.max_per_host is not None and (
                 isinstance(self.max_per_host, bool)
                 or not isinstance(self.max_per_host, int)
@@ -148,8 +150,11 @@ class RequestSpec:
         ``vcpus`` may be a fraction and is kept exact in thousandths. Any
         value that is not a valid amount raises InvalidRequest naming it.
         ``gpu_models``, ``same_host`` and ``different_host`` take any
-        iterable of names; a single string counts as one name.
+        iterable of names; a single string counts as one name. Other
+        keywords are the fields of RequestSpec, and an unknown keyword
+        raises InvalidRequest naming it and the known ones.
         """
+        _check_keywords(kwargs)
         try:
             values = {
                 'memory_mb': units.parse_count('memory_mb', memory_mb),
@@ -180,6 +185,26 @@ class RequestSpec:
                         field, value, 'expected a name or a list of '
                         'names') from None
         return cls(**values)  # type: ignore[arg-type]
+
+
+# The keywords of RequestSpec.build: the amounts it parses, then every
+# other field of RequestSpec.
+_PARSED = ('memory_mb', 'vcpus', 'disk_gb', 'gpus', 'gpu_milli')
+_BUILD_KEYWORDS = _PARSED + tuple(
+    field.name for field in dataclasses.fields(RequestSpec)
+    if field.name not in _PARSED)
+
+
+def _check_keywords(kwargs: Mapping[str, object]) -> None:
+    """Raise InvalidRequest for a keyword that build does not take."""
+    for name, value in kwargs.items():
+        if name in _BUILD_KEYWORDS:
+            continue
+        close = difflib.get_close_matches(name, _BUILD_KEYWORDS, n=1)
+        hint = ' Did you mean %s?' % close[0] if close else ''
+        raise exception.InvalidRequest(
+            name, value, 'unknown field.%s Known fields: %s'
+            % (hint, ', '.join(_BUILD_KEYWORDS)))
 
 
 def _is_text_mapping(value: object) -> bool:

@@ -16,6 +16,7 @@ from oslo_log import log as logging
 
 from sora import conf as sora_conf
 from sora.inventory import loader as inventory_loader
+from sora.inventory import merge as inventory_merge
 from sora import plugins
 from sora.scheduler.selection import Claim
 from sora.state import base
@@ -32,6 +33,8 @@ class LoadResult:
     store: str
     hosts: int
     dropped: list[Claim]
+    #: Why each dropped claim was dropped, by claim id.
+    reasons: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def load_inventory(conf: cfg.ConfigOpts,
@@ -54,11 +57,14 @@ def load_inventory(conf: cfg.ConfigOpts,
     finally:
         if own_store:
             store.close()
+    by_name = {host.name: host for host in hosts}
+    reasons = {claim.claim_id: inventory_merge.drop_reason(claim, by_name)
+               for claim in dropped}
     for claim in dropped:
-        LOG.warning('Dropped claim %s on host %s: the host is no longer in '
-                    'the inventory or lost the GPU cards it used',
-                    claim.claim_id, claim.host)
-    return LoadResult(conf.inventory.source, where, len(hosts), dropped)
+        LOG.warning('Dropped claim %s: %s', claim.claim_id,
+                    reasons[claim.claim_id])
+    return LoadResult(conf.inventory.source, where, len(hosts), dropped,
+                      reasons)
 
 
 def load_inventory_command(conf: cfg.ConfigOpts) -> int:
@@ -66,9 +72,8 @@ def load_inventory_command(conf: cfg.ConfigOpts) -> int:
     result = load_inventory(conf)
     print('Loaded %d hosts from inventory source %s into %s.'
           % (result.hosts, result.source, result.store))
-    if result.dropped:
-        print('Dropped %d claim(s) on hosts that left the inventory: %s'
-              % (len(result.dropped),
-                 ', '.join(c.claim_id for c in result.dropped)),
+    for claim in result.dropped:
+        print('Dropped claim %s: %s' % (claim.claim_id,
+                                        result.reasons[claim.claim_id]),
               file=sys.stderr)
     return 0

@@ -183,9 +183,10 @@ def _checked(weigher: BaseWeigher, weights: object, count: int,
         array = None
     if array is None or array.shape != (count,):
         raise exception.PolicyError(
-            policy, 'weigher %s returned %r where %d numbers, one per '
+            policy, 'weigher %s returned %s where %d numbers, one per '
             'candidate, were expected; fix the weigher or remove it from '
-            '[filter_scheduler] weighers' % (weigher.name, weights, count))
+            '[filter_scheduler] weighers'
+            % (weigher.name, exception.shown(weights), count))
     if not count:
         return array, 0.0, 0.0
     # The lowest and highest are NaN when any weight is NaN, and an

@@ -439,13 +439,14 @@ class SelectRequestFlagsTest(CliTestCase):
     def test_invalid_flags(self):
         cases = [
             (('--instances', 'x'), "Invalid value 'x' for --instances"),
-            (('--instances', '0'), "Invalid value 0 for --instances"),
+            (('--instances', '0'), "Invalid value '0' for --instances"),
             (('--gpus', '0', '--gpu-milli', '500'),
              'a share of a card needs --gpus 1'),
             (('--gpus', '2', '--gpu-milli', '500'),
-             'Invalid value 500 for --gpu-milli'),
+             "Invalid value '500' for --gpu-milli"),
             (('--group-policy', 'affinity'),
-             'for --group: a group_policy needs a group name'),
+             "Invalid value 'affinity' for --group-policy: needs --group "
+             "NAME"),
             (('--memory-mb', '-5'), "Invalid value '-5' for --memory-mb"),
             (('--gpus', '1', '--gpu-model', ' '),
              "Invalid value ' ' for --gpu-model: expected a GPU model "

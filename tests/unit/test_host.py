@@ -140,6 +140,13 @@ class HostTest(base.TestCase):
             error = self.assertRaises(units.FieldError, Host, name)
             self.assertEqual('name', error.field, repr(name))
 
+    def test_non_text_name_shows_type(self):
+        for name, kind in ((123, 'a number'), (b'h1', 'bytes')):
+            error = self.assertRaises(units.FieldError, Host, name)
+            self.assertEqual('name', error.field)
+            self.assertEqual(name, error.value)
+            self.assertIn('must be text, not %s' % kind, str(error))
+
     def test_names_are_case_sensitive(self):
         self.assertNotEqual(Host('Node1'), Host('node1'))
         self.assertEqual('h' * 255, Host('h' * 255).name)

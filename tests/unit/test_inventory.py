@@ -232,6 +232,41 @@ class FileInventoryTest(InventoryTestCase):
         self.assertEqual([claim.claim], manager.store.claims())
         self.assertEqual(90, manager.store.hosts.memory_mb_free[0])
 
+    def test_numeric_host_name_named_with_value(self):
+        for name, kind in ((123, 'a number'), (1.5, 'a number'),
+                           (True, 'a boolean'), (['a'], 'a list'),
+                           ({'a': 1}, 'an object')):
+            path = self._write_json([{'name': 'good'}, {'name': name}])
+            error = self.assertRaises(exception.InvalidInventory,
+                                      self._load, 'file', path)
+            self.assertEqual('hosts[1]', error.location, name)
+            self.assertEqual('name', error.field, name)
+            self.assertEqual(name, error.value)
+            self.assertIn('a host name must be text, not %s; quote it'
+                          % kind, str(error))
+            self.assertIn('name=%r' % (name,), str(error))
+
+    def test_repeated_key_rejected(self):
+        path = self._write('inventory.json',
+                           '{"hosts": [{"name": "a", "memory_mb": 1024, '
+                           '"memory_mb": 2048}]}')
+
+        error = self.assertRaises(exception.InvalidInventory, self._load,
+                                  'file', path)
+
+        self.assertEqual('memory_mb', error.field)
+        self.assertEqual([1024, 2048], error.value)
+        self.assertIn('appears more than once', str(error))
+
+    def test_repeated_top_level_key_rejected(self):
+        path = self._write('inventory.json',
+                           '{"hosts": [{"name": "a"}], "hosts": []}')
+
+        error = self.assertRaises(exception.InvalidInventory, self._load,
+                                  'file', path)
+
+        self.assertEqual('hosts', error.field)
+
 
 class OpenbCsvInventoryTest(InventoryTestCase):
 
@@ -268,6 +303,18 @@ class OpenbCsvInventoryTest(InventoryTestCase):
             self.assertEqual(field, error.field, row)
             self.assertIn(reason, error.reason, row)
             self.assertIn('line 3', str(error))
+
+    def test_repeated_column_named(self):
+        path = self._write('nodes.csv', 'sn,cpu_milli,memory_mib,gpu,gpu\n'
+                           'n1,1000,1024,0,0\n')
+        self.flags(group='inventory', source='openb-csv', path=path)
+
+        error = self.assertRaises(exception.InvalidInventory,
+                                  SchedulerManager, self.conf)
+
+        self.assertEqual('header', error.field)
+        self.assertIn('the column gpu appears more than once',
+                      error.reason)
 
     def test_duplicate_names_name_both_lines(self):
         path = self._write('nodes.csv', CSV_HEADER + 'n1,1000,1024,0,\n'

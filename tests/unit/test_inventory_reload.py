@@ -92,8 +92,8 @@ class InventoryReloadTest(base.TestCase):
         self.assertEqual(15360, table.memory_mb_free[table.row('a')])
         self.assertIn('1 hosts added, 1 removed, 1 updated',
                       self.log.output)
-        self.assertIn('Dropped claim %s on host b' % on_b.claim_id,
-                      self.log.output)
+        self.assertIn('Dropped claim %s: host b left the inventory'
+                      % on_b.claim_id, self.log.output)
 
     def test_invalid_file_keeps_old_hosts(self):
         with open(self.inventory, 'w', encoding='utf-8') as stream:

@@ -286,6 +286,19 @@ class ManagerHostLifecycleTest(base.TestCase):
                                       self.manager.report_usage, 'a',
                                       at=value)
             self.assertEqual('at', error.field)
+        last_report = self.manager.store.hosts.last_report[0]
+        for value in (-1e300, -1, -0.5, 1e12 + 1, 1e300):
+            error = self.assertRaises(exception.InvalidRequest,
+                                      self.manager.report_usage, 'a',
+                                      memory_mb_used=400, at=value)
+            self.assertEqual('at', error.field)
+            self.assertIn('at=%r: expected seconds since the epoch from 0 '
+                          'to 1e+12' % value, str(error))
+        # Nothing was recorded by the rejected reports.
+        self.assertEqual(last_report, self.manager.store.hosts.last_report[0])
+        self.assertEqual(1000, self.manager.store.hosts.memory_mb_free[0])
+        self.manager.report_usage('a', at=0)
+        self.assertEqual(0, self.manager.store.hosts.last_report[0])
         error = self.assertRaises(exception.InvalidRequest,
                                   self.manager.report_usage, 'a',
                                   memory_mb_used=10 ** 30)

@@ -120,6 +120,6 @@ class CommandLineTest(base.TestCase):
     def test_bad_label(self):
         status, _out, err = self._run('--label', 'rack')
         self.assertEqual(cli.EXIT_USAGE, status)
-        self.assertIn("Invalid request field label='rack': expected "
+        self.assertIn("Invalid value 'rack' for --label: expected "
                       "KEY=VALUE", err)
         self.assertNotIn('Traceback', err)

@@ -50,7 +50,10 @@ class RequestSpecBuildTest(base.TestCase):
             ({'num_instances': 10001}, 'num_instances', 'from 1 to 10000'),
             ({'group_policy': 'spread', 'group': 'g'}, 'group_policy',
              'anti-affinity'),
-            ({'group_policy': 'affinity'}, 'group', 'needs a group name'),
+            ({'group_policy': 'affinity'}, 'group_policy',
+             "group_policy='affinity': needs a group; set group"),
+            ({'group_policy': 'anti-affinity', 'group': ''}, 'group_policy',
+             'needs a group'),
             ({'max_per_host': 0}, 'max_per_host', '1 or more'),
         ]
         for kwargs, field, message in cases:
@@ -126,3 +129,23 @@ class RequestSpecBuildTest(base.TestCase):
                                   RequestSpec.build, memory_mb=10 ** 5000)
         self.assertEqual('memory_mb', error.field)
         self.assertIn('<an integer of 16610 bits>', str(error))
+
+    def test_unknown_keyword_lists_fields(self):
+        error = self.assertRaises(exception.InvalidRequest,
+                                  RequestSpec.build, bogus=1)
+
+        self.assertEqual('bogus', error.field)
+        self.assertEqual(1, error.value)
+        self.assertIn('Invalid request field bogus=1: unknown field.',
+                      str(error))
+        for known in ('memory_mb', 'vcpus', 'gpu_models', 'num_instances',
+                      'availability_zone', 'required_labels', 'request_id'):
+            self.assertIn(known, str(error))
+
+    def test_misspelt_keyword_gets_suggestion(self):
+        error = self.assertRaises(exception.InvalidRequest,
+                                  RequestSpec.build, memory_mib=1024,
+                                  vcpus=1)
+
+        self.assertEqual('memory_mib', error.field)
+        self.assertIn('Did you mean memory_mb?', str(error))

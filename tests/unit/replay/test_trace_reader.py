@@ -162,6 +162,21 @@ class DetectionTest(base.ReplayTestCase):
         self.assertEqual((1, 'header'), (error.line, error.field))
         self.assertIn('sora traces need arrival,departure', str(error))
 
+    def test_repeated_column_named(self):
+        for header, trace_format, column in (
+                (base.SORA_HEADER + ',name', 'auto', 'name'),
+                (base.SORA_HEADER + ',name', 'sora', 'name'),
+                (OPENB_HEADER + ',gpu_spec', 'auto', 'gpu_spec'),
+                ('name,name,cpu_milli,memory_mib,num_gpu,gpu_milli',
+                 'openb', 'name')):
+            error = self.assertRaises(exception.InvalidTrace, self.read,
+                                      [], header=header,
+                                      trace_format=trace_format)
+
+            self.assertEqual((1, 'header'), (error.line, error.field))
+            self.assertIn('the column %s appears more than once' % column,
+                          str(error))
+
     def test_forced_format_reports_missing_columns(self):
         error = self.assertRaises(exception.InvalidTrace, self.read,
                                   ['0,,1,1,0,0,,,a'], trace_format='openb')

@@ -1,0 +1,73 @@
+"""Checks of command-line values that argparse and oslo.config let through.
+
+argparse takes an empty string, or a key given twice, as a valid value.
+For most flags of sora-scheduler such a value means nothing, so these
+checks reject it with a message that names the flag and the fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sora import exception
+
+# The global options whose value is a path, where an empty value would
+# silently name the current folder.
+PATH_OPTIONS = ('--config-file', '--config-dir')
+
+
+def require_text(flag: str, value: str | None, example: str) -> None:
+    """Raise InvalidArgument when a flag or argument has an empty value.
+
+    None, for a flag left out, passes. ``example`` completes "give ..."
+    in the message, for instance ``a zone name such as az1``.
+    """
+    if value is not None and not value.strip():
+        fix = 'give %s' % example
+        if flag.startswith('-'):
+            fix += ', or leave out %s' % flag
+        raise exception.InvalidArgument(flag, value,
+                                        'the value is empty; ' + fix)
+
+
+def check_path_options(args: Sequence[str]) -> None:
+    """Raise InvalidArgument for an empty --config-file or --config-dir.
+
+    oslo.config reads an empty path as the current folder, so the error it
+    raises names a folder the user never typed.
+    """
+    for index, arg in enumerate(args):
+        name, equals, value = arg.partition('=')
+        if name not in PATH_OPTIONS:
+            continue
+        if not equals:
+            if index + 1 >= len(args):
+                continue
+            value = args[index + 1]
+        require_text(name, value, 'the path of a file'
+                     if name == '--config-file' else 'the path of a folder')
+
+
+def parse_pairs(flag: str, pairs: Sequence[str],
+                example: str) -> dict[str, str]:
+    """Return ``KEY=VALUE`` arguments of a repeatable flag as a mapping.
+
+    A pair without ``=`` or without a key, and a key given twice, raise
+    InvalidArgument naming the flag; the value may be empty.
+    """
+    result: dict[str, str] = {}
+    first: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition('=')
+        if not sep or not key.strip():
+            raise exception.InvalidArgument(
+                flag, pair, 'expected KEY=VALUE, for example %s' % example)
+        if key in result:
+            raise exception.InvalidArgument(
+                flag, pair, 'key %s is given twice, in %s and %s; give each '
+                'key once' % (exception.shown(key),
+                              exception.shown(first[key]),
+                              exception.shown(pair)))
+        result[key] = value
+        first[key] = pair
+    return result
