@@ -18,9 +18,8 @@ from sora.filters.base import FilterContext
 from sora.inventory import loader as inventory_loader
 from sora.inventory import merge as inventory_merge
 from sora import plugins
-from sora.scheduler import fit
+from sora.scheduler import decision
 from sora.scheduler.host import Host
-from sora.scheduler.host_table import HostTable
 from sora.scheduler import pipeline as pipeline_mod
 from sora.scheduler.request import RequestSpec
 from sora.scheduler.selection import Claim
@@ -315,70 +314,13 @@ class SchedulerManager:
 
     def _decide(self, pipeline: pipeline_mod.Pipeline,
                 request: RequestSpec) -> Selection:
-        table = self.store.hosts
-        context = self._filter_context(request)
-
-        if len(table) == 0:
-            raise self._no_valid_host(pipeline, request, context)
-        mask = pipeline.filter(table, request, context)
-        # The mask is one-dimensional, so nonzero() gives its rows without
-        # the reshaping that np.flatnonzero adds.
-        rows = mask.nonzero()[0]
-        if not len(rows):
-            raise self._no_valid_host(pipeline, request, context)
-
-        settings = pipeline.settings
-        limit = max(settings.max_attempts, settings.host_subset_size)
-        rng = (self._random() if settings.shuffle_ties
-               or settings.host_subset_size > 1 else None)
-        ranked = pipeline.rank(table, rows, request, limit, rng)
-        chosen = ranked.pop(subset_pick(len(ranked), settings, rng))
-        order = [chosen] + ranked
-        names = [table.names[row] for row in order]
-
-        # The store checks the fit again as it records the claim. The
-        # in-process store cannot disagree with the filters, but a shared
-        # store may have seen another scheduler's claim in between, so the
-        # next-ranked hosts are tried before giving up.
-        for position, name in enumerate(names):
-            try:
-                claim = self.store.claim(name, request)
-            except exception.ClaimConflict:
-                raise
-            except exception.ClaimFailed as failure:
-                LOG.debug('Claim on %s failed for request %s: %s', name,
-                          request.request_id, failure.reason)
-                continue
-            if position == 0 and pipeline.filters_check_claims:
-                # Only the chosen host changed since the filters ran, so
-                # the hosts ranked after it still pass a claim's check.
-                alternates = tuple(names[1:settings.max_attempts])
-            else:
-                alternates = _claimable(table, order[position + 1:],
-                                        request, settings.max_attempts - 1)
-            if LOG.isEnabledFor(logging.DEBUG):
-                LOG.debug('Request %s placed on %s by policy %s; '
-                          'alternates %s', request.request_id, name,
-                          pipeline.driver_name,
-                          ', '.join(alternates) or 'none')
-            return Selection(name, claim, alternates)
-        raise exception.NoValidHost(len(table), {'claim failed': len(names)},
-                                    request.request_id)
+        return decision.decide(self.store, pipeline, request,
+                               self._filter_context(request), self._random)
 
     def _random(self) -> np.random.Generator:
         if self._rng is None:
-            self._rng = _selection_rng(self._seed)
+            self._rng = decision.selection_rng(self._seed)
         return self._rng
-
-    def _no_valid_host(self, pipeline: pipeline_mod.Pipeline,
-                       request: RequestSpec,
-                       context: FilterContext) -> exception.NoValidHost:
-        table = self.store.hosts
-        reasons = pipeline.explain(table, request, context)
-        error = exception.NoValidHost(len(table), reasons,
-                                      request.request_id)
-        LOG.info('Request %s: %s', request.request_id, error.summary())
-        return error
 
     def claim(self, host: str, request: RequestSpec) -> Claim:
         """Claim one instance of ``request`` on a named host.
@@ -466,18 +408,6 @@ def _mutate_hook(manager: SchedulerManager):
     return hook
 
 
-def _selection_rng(seed: int | None) -> np.random.Generator:
-    """Return the generator for subset draws and shuffled ties.
-
-    The ``random`` policy seeds its own generator with ``[scheduler] seed``
-    too. Mixing a constant into this one gives it a different stream, so
-    that the two draws are not the same numbers.
-    """
-    if seed is None:
-        return np.random.default_rng()
-    return np.random.default_rng([seed, 1])
-
-
 def _log_dropped(dropped: list[Claim], hosts: list[Host]) -> None:
     """Log each claim that a new inventory dropped, with the reason."""
     by_name = {host.name: host for host in hosts}
@@ -499,31 +429,3 @@ def _check_name(argument: str, value: object, expected: str) -> None:
     if not isinstance(value, str) or not value:
         raise exception.InvalidArgument(argument, value,
                                         'expected %s as text' % expected)
-
-
-def _claimable(table: HostTable, rows: list[int], request: RequestSpec,
-               count: int) -> tuple[str, ...]:
-    """Return the names of up to ``count`` rows that could hold a claim.
-
-    With few or no filters enabled, the policy may rank hosts that a claim
-    always rejects, such as a drained host without memory. Such a host is
-    no use as an alternate. Only a few rows are checked.
-    """
-    names: list[str] = []
-    for row in rows:
-        if len(names) >= count:
-            break
-        if fit.shortfall(table, row, request) is None:
-            names.append(table.names[row])
-    return tuple(names)
-
-
-def subset_pick(count: int, settings: pipeline_mod.Settings,
-                rng: np.random.Generator | None) -> int:
-    """Return the position of the chosen host among the ranked ones.
-
-    ``rng`` may be None when ``[filter_scheduler] host_subset_size`` is 1.
-    """
-    if settings.host_subset_size <= 1 or count <= 1:
-        return 0
-    return int(rng.integers(min(settings.host_subset_size, count)))
