@@ -132,12 +132,18 @@ def parse_ratio(field: str, value: object) -> float:
 
 
 def parse_bool(field: str, value: object) -> bool:
-    """Return ``value`` as a bool; accept true/false/yes/no/1/0 as text."""
+    """Return ``value`` as a bool.
+
+    Accept a bool, the integers 1 and 0 (as JSON and YAML write them), and
+    true/false, yes/no, on/off and 1/0 as text.
+    """
     if isinstance(value, bool):
         return value
     if isinstance(value, int):
-        # Decimal takes an int exactly, while str() fails above 4300 digits.
-        return decimal.Decimal(value)
+        # Compared as an int, so a huge one is never turned into text.
+        if value in (0, 1):
+            return value == 1
+        raise FieldError(field, value, 'expected true or false (or 1 or 0)')
     text = str(value).strip().lower()
     if text in ('true', 'yes', '1', 'on'):
         return True

@@ -137,6 +137,16 @@ class ParseBoolTest(base.TestCase):
         for value in (False, 'false', 'No', '0', 'off'):
             self.assertIs(False, units.parse_bool('enabled', value))
 
+    def test_accepts_one_and_zero(self):
+        self.assertIs(True, units.parse_bool('enabled', 1))
+        self.assertIs(False, units.parse_bool('enabled', 0))
+
+    def test_rejects_other_integers(self):
+        for value in (2, -1, 10 ** 5000):
+            error = self.assertRaises(units.FieldError, units.parse_bool,
+                                      'enabled', value)
+            self.assertIn('expected true or false', str(error))
+
     def test_rejects_other_text(self):
         error = self.assertRaises(units.FieldError, units.parse_bool,
                                   'enabled', 'maybe')
