@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-from oslo_config import cfg
 
-from sora.drivers import base
 from sora.drivers import usage
 from sora.scheduler.host_table import HostTable
 from sora.scheduler.request import RequestSpec
 
 
-class BinpackDriver(base.SchedulerDriver):
+class BinpackDriver(usage.CapacityPolicy):
     """Choose the host that the request fills most tightly (best fit).
 
     For memory, CPUs and the GPU share, and for disk when the request asks
@@ -33,12 +31,6 @@ class BinpackDriver(base.SchedulerDriver):
     Equal scores go to the host whose name sorts first, or to a random one
     of them with ``[filter_scheduler] shuffle_best_same_weighed_hosts``.
     """
-
-    scores_per_host = True
-
-    def __init__(self, conf: cfg.ConfigOpts) -> None:
-        super().__init__(conf)
-        self._capacities = usage.CapacityCache()
 
     def score_hosts(self, hosts: HostTable, rows: np.ndarray,
                     request: RequestSpec) -> np.ndarray:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-from oslo_config import cfg
 
-from sora.drivers import base
 from sora.drivers import usage
 from sora.scheduler.host_table import HostTable
 from sora.scheduler.request import RequestSpec
 
 
-class SpreadDriver(base.SchedulerDriver):
+class SpreadDriver(usage.CapacityPolicy):
     """Choose the host with the lowest share of its capacity in use.
 
     For memory and CPUs, and for the GPU share when the request needs
@@ -25,12 +23,6 @@ class SpreadDriver(base.SchedulerDriver):
     Equal scores go to the host whose name sorts first, or to a random one
     of them with ``[filter_scheduler] shuffle_best_same_weighed_hosts``.
     """
-
-    scores_per_host = True
-
-    def __init__(self, conf: cfg.ConfigOpts) -> None:
-        super().__init__(conf)
-        self._capacities = usage.CapacityCache()
 
     def score_hosts(self, hosts: HostTable, rows: np.ndarray,
                     request: RequestSpec) -> np.ndarray:

@@ -12,10 +12,14 @@ is counted in thousandths of a card: a host with 8 cards has a capacity of
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Sequence
 import weakref
 
 import numpy as np
+from oslo_config import cfg
+
+from sora.drivers import base
 
 from sora.scheduler.host_table import CARD_MILLI
 from sora.scheduler.host_table import HostTable
@@ -210,3 +214,25 @@ def mean_of(columns: Sequence[np.ndarray]) -> np.ndarray:
         total += column
     total /= len(columns)
     return total
+
+
+class CapacityPolicy(base.SchedulerDriver):
+    """Base of the policies that compare hosts after the placement.
+
+    Such a policy states how it combines the helpers above for each
+    resource. It keeps one CapacityCache for them, and since each host's
+    score depends only on that host and the request's amounts, it sets
+    ``scores_per_host`` so that the manager keeps scores between
+    decisions.
+    """
+
+    scores_per_host = True
+
+    def __init__(self, conf: cfg.ConfigOpts) -> None:
+        super().__init__(conf)
+        self._capacities = CapacityCache()
+
+    @abc.abstractmethod
+    def score_hosts(self, hosts: HostTable, rows: np.ndarray,
+                    request: RequestSpec) -> np.ndarray:
+        """Return one score per row in ``rows``; higher is better."""
