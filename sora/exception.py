@@ -281,6 +281,22 @@ class HostHasClaims(SoraException):
                             ', '.join(self.claim_ids)))
 
 
+class CardsInUse(SoraException):
+    """An update would take away GPU cards that claims still use."""
+
+    def __init__(self, host: str, gpus: int,
+                 claim_ids: Iterable[str]) -> None:
+        self.host = host
+        self.gpus = gpus
+        self.claim_ids = sorted(claim_ids)
+        super().__init__(
+            'Host %s would keep %d GPU card(s), but %d claim(s) use cards '
+            'past them: %s. Release those claims first, or replace the '
+            'inventory (set_hosts or load-inventory), which drops them.'
+            % (shown(host), gpus, len(self.claim_ids),
+               ', '.join(self.claim_ids)))
+
+
 class ClaimNotFound(SoraException):
     """A claim id is unknown or was already released."""
 

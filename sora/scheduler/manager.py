@@ -217,7 +217,11 @@ class SchedulerManager:
         self.store.add_host(host)
 
     def update_host(self, host: Host) -> None:
-        """Replace a host's capacity, labels, zone or enabled flag."""
+        """Replace a host's capacity, labels, zone or enabled flag.
+
+        The host keeps its claims. An update with fewer GPU cards than its
+        claims use raises CardsInUse and changes nothing.
+        """
         self.store.update_host(host)
 
     def remove_host(self, name: str, force: bool = False) -> list[Claim]:

@@ -67,7 +67,12 @@ class StateStore(abc.ABC):
 
     @abc.abstractmethod
     def update_host(self, host: Host) -> None:
-        """Replace a host's description; raise HostNotFound if unknown."""
+        """Replace a host's description, keeping its claims.
+
+        Raise HostNotFound if the host is unknown, and CardsInUse, changing
+        nothing, if the new description has fewer GPU cards than a claim
+        uses.
+        """
 
     @abc.abstractmethod
     def remove_host(self, name: str, force: bool = False) -> list[Claim]:
@@ -110,6 +115,14 @@ class StateStore(abc.ABC):
 
     def close(self) -> None:
         """Release connections; the in-process store has none."""
+
+
+def check_cards_kept(host: Host, claims: Iterable[Claim]) -> None:
+    """Raise CardsInUse if ``host`` lacks a GPU card that a claim uses."""
+    lost = [claim.claim_id for claim in claims
+            if any(card >= host.gpus for card in claim.gpu_cards)]
+    if lost:
+        raise exception.CardsInUse(host.name, host.gpus, lost)
 
 
 def new_claim(table: HostTable, host: str, request: RequestSpec) -> Claim:

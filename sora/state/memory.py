@@ -54,6 +54,9 @@ class InProcessStore(base.StateStore):
         with self.lock:
             if host.name not in self.hosts:
                 raise exception.HostNotFound(host.name)
+            base.check_cards_kept(host, (
+                self._claims[claim_id]
+                for claim_id in self._by_host.get(host.name, ())))
             self.hosts.update(host)
 
     def remove_host(self, name: str, force: bool = False) -> list[Claim]:

@@ -182,6 +182,21 @@ class EtcdStoreTest(etcd_base.EtcdTestCase):
         self.assertEqual(2, len(dropped))
         self.assertEqual([], store.claims())
 
+    def test_update_dropping_used_cards_rejected(self):
+        store = self.new_store()
+        store.load(_hosts())
+        kept = store.claim('h1', RequestSpec(gpus=1))
+        used = store.claim('h1', RequestSpec(gpus=1))
+
+        error = self.assertRaises(
+            exception.CardsInUse, store.update_host,
+            Host('h1', memory_mb=4096, vcpus_milli=4000, gpus=1))
+
+        self.assertEqual([used.claim_id], error.claim_ids)
+        self.assertEqual(2, self.new_store().hosts.to_host(0).gpus)
+        self.assertEqual(sorted([kept.claim_id, used.claim_id]),
+                         sorted(c.claim_id for c in store.claims('h1')))
+
     def test_remove_host_with_claims(self):
         store = self.new_store()
         store.load(_hosts())

@@ -65,6 +65,36 @@ class HostLifecycleTest(base.TestCase):
         self.assertFalse(table.enabled[row])
         self.assertEqual([claim], self.manager.store.claims('h1'))
 
+    def test_update_dropping_used_cards_rejected(self):
+        self.manager.update_host(Host('h1', memory_mb=8192, vcpus_milli=4000,
+                                      gpus=4))
+        first = self.manager.claim('h1', RequestSpec(gpus=2))
+        second = self.manager.claim('h1', RequestSpec(gpus=2))
+        table = self.manager.store.hosts
+
+        error = self.assertRaises(
+            exception.CardsInUse, self.manager.update_host,
+            Host('h1', memory_mb=8192, vcpus_milli=4000, gpus=2))
+
+        self.assertEqual([second.claim_id], error.claim_ids)
+        self.assertIn('would keep 2 GPU card(s)', str(error))
+        self.assertEqual(4, table.gpus_total[table.row('h1')])
+        self.assertEqual(sorted([first.claim_id, second.claim_id]),
+                         sorted(c.claim_id
+                                for c in self.manager.store.claims('h1')))
+
+    def test_update_keeping_used_cards(self):
+        self.manager.update_host(Host('h1', memory_mb=8192, vcpus_milli=4000,
+                                      gpus=4))
+        claim = self.manager.claim('h1', RequestSpec(gpus=2))
+
+        self.manager.update_host(Host('h1', memory_mb=8192, vcpus_milli=4000,
+                                      gpus=2))
+
+        table = self.manager.store.hosts
+        self.assertEqual(2, table.gpus_total[table.row('h1')])
+        self.assertEqual([claim], self.manager.store.claims('h1'))
+
     def test_update_unknown_host_rejected(self):
         self.assertRaises(exception.HostNotFound, self.manager.update_host,
                           Host('nope', memory_mb=1, vcpus_milli=1))
