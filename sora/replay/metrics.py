@@ -100,16 +100,26 @@ def fragmented_gpu_milli(table: HostTable, shapes: Sequence[Shape]) -> int:
     used = table.gpu_used
     present = np.arange(used.shape[1])[None, :] < table.gpus_total[:, None]
     free = np.where(present, CARD_MILLI - used, 0)
-    idle = present & (free == CARD_MILLI)
-    usable = np.zeros(free.shape, bool)
+
+    # A card is usable when a shape fits both its host and the card. A
+    # share fits a card with that much free, and whole cards fit idle
+    # cards on a host with enough of them. So each host needs only the
+    # smallest share of a shape that fits it, and whether a whole-card
+    # shape does. That is one pass per shape over the hosts, not the cards.
+    smallest_share = np.full(len(table), CARD_MILLI + 1)
+    whole_cards = np.zeros(len(table), bool)
     for shape in shapes:
         host_fits = ((table.vcpus_milli_fit >= shape.vcpus_milli)
                      & (table.memory_mb_fit >= shape.memory_mb))
         if shape.gpu_milli < CARD_MILLI:
-            usable |= host_fits[:, None] & (free >= shape.gpu_milli)
+            np.minimum(smallest_share,
+                       np.where(host_fits, shape.gpu_milli, CARD_MILLI + 1),
+                       out=smallest_share)
         else:
-            enough = host_fits & (table.gpu_free_cards >= shape.gpus)
-            usable |= enough[:, None] & idle
+            whole_cards |= host_fits & (table.gpu_free_cards >= shape.gpus)
+
+    usable = free >= smallest_share[:, None]
+    usable |= whole_cards[:, None] & present & (free == CARD_MILLI)
     stranded = np.where(usable | ~table.enabled[:, None], 0, free)
     return int(stranded.sum())
 
