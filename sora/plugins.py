@@ -252,7 +252,7 @@ def check_class(namespace: str, info: PluginInfo, base: type) -> None:
 
 def construct(namespace: str, info: PluginInfo, factory: Callable,
               *args: object, **kwargs: object):
-    """Call ``factory`` to build a plugin; wrap what it raises.
+    """Build a plugin by calling ``factory``, wrapping what it raises.
 
     A SoraException, such as a ConfigError for one of the plugin's
     options, passes unchanged. Any other Exception becomes a

@@ -23,10 +23,10 @@ from sora import exception
 from sora.filters import base as filter_base
 from sora import plugins
 from sora.scheduler import fit
-from sora.scheduler import plugin_loading
 from sora.scheduler.host_state import HostState
 from sora.scheduler.host_table import CapacitySettings
 from sora.scheduler.host_table import HostTable
+from sora.scheduler import plugin_loading
 from sora.scheduler import ranking
 from sora.scheduler.request import RequestSpec
 from sora.scheduler import score_cache

@@ -39,7 +39,7 @@ def _check_listed(conf: cfg.ConfigOpts, source: plugins.PluginSource,
 
 
 def load_listed(conf: cfg.ConfigOpts, source: plugins.PluginSource,
-                 option: str) -> list:
+                option: str) -> list:
     """Build, in order, the plugins named by ``[filter_scheduler] option``.
 
     Every unknown name is reported in one PluginNotFound, before anything
@@ -78,7 +78,7 @@ def build_policy(conf: cfg.ConfigOpts, info: plugins.PluginInfo,
     _register_plugin_opts(conf, info.plugin)
     if getattr(info.plugin, 'uses_weighers', False):
         weighers = load_listed(conf, sources[plugins.WEIGHER_NAMESPACE],
-                                'weighers')
+                               'weighers')
         return plugins.construct(namespace, info, info.plugin, conf,
                                  weighers=weighers)
 

@@ -143,6 +143,9 @@ class FaultyPluginTest(installed.InstalledPolicyTestCase):
             'sora.drivers.base.SchedulerDriver'), rows['notdriver'])
         self.assertNotIn('BROKEN', rows['memory'])
         self.assertNotIn('BROKEN', rows['weighted'])
+        self.assertTrue(rows['weighted'].endswith(
+            'Add up the weighers of [filter_scheduler] weighers.'))
+        self.assertNotIn('``', result.stdout)
 
     def test_compare_all_skips_unbuildable(self):
         trace = os.path.join(self.folder, 'trace.csv')
