@@ -9,7 +9,7 @@ unused broken plugin never stops the scheduler.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 import dataclasses
 import importlib.metadata
 import os
@@ -226,3 +226,44 @@ class PluginSource:
                 infos.append(PluginInfo(name, entry.value, dist, version,
                                         plugin, error))
         return infos
+
+
+def _failure(namespace: str, info: PluginInfo,
+             cause: Exception) -> exception.PluginLoadFailed:
+    return exception.PluginLoadFailed(
+        namespace, info.name, '%s = %s' % (info.name, info.entry_point),
+        info.distribution, cause)
+
+
+def check_class(namespace: str, info: PluginInfo, base: type) -> None:
+    """Raise PluginLoadFailed unless the plugin is a subclass of ``base``.
+
+    The check comes before the plugin is called, so that a plain class or
+    a function never runs with arguments it was not written for.
+    """
+    plugin = info.plugin
+    if isinstance(plugin, type) and issubclass(plugin, base):
+        return
+    raise _failure(namespace, info, TypeError(
+        '%s is not a subclass of %s.%s' % (
+            getattr(plugin, '__qualname__', repr(plugin)),
+            base.__module__, base.__qualname__)))
+
+
+def construct(namespace: str, info: PluginInfo, factory: Callable,
+              *args: object, **kwargs: object):
+    """Build a plugin by calling ``factory``, wrapping what it raises.
+
+    A SoraException, such as a ConfigError for one of the plugin's
+    options, passes unchanged. Any other Exception becomes a
+    PluginLoadFailed naming the entry point and its package, with the
+    traceback logged at debug level.
+    """
+    try:
+        return factory(*args, **kwargs)
+    except exception.SoraException:
+        raise
+    except Exception as error:
+        LOG.debug('Plugin %s in namespace %s failed to build', info.name,
+                  namespace, exc_info=True)
+        raise _failure(namespace, info, error) from error

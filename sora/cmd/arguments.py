@@ -7,13 +7,73 @@ checks reject it with a message that names the flag and the fix.
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Sequence
+import re
+import typing
 
 from sora import exception
 
 # The global options whose value is a path, where an empty value would
 # silently name the current folder.
 PATH_OPTIONS = ('--config-file', '--config-dir')
+
+
+# argparse's wording of a bad value, as Python 3.10 to 3.13 word it.
+_BAD_CHOICE = re.compile(r'^argument (\S+): invalid choice: (.+?) '
+                         r'\(choose from (.+)\)$')
+_BAD_ARGUMENT = re.compile(r'^argument (\S+): (.+)$')
+
+
+def one_line_error(prog: str, message: str) -> str:
+    """Return an argparse error as one line that names the flag and help.
+
+    ``message`` is what argparse passes to ArgumentParser.error, such as
+    ``argument --samples: 0 is below the minimum of 1``.
+    """
+    choice = _BAD_CHOICE.match(message)
+    argument = _BAD_ARGUMENT.match(message)
+    if choice:
+        flag, value, allowed = choice.groups()
+        text = 'invalid value %s for %s: expected one of %s' % (
+            value, flag, allowed)
+    elif argument:
+        text = 'invalid value for %s: %s' % argument.groups()
+    else:
+        text = message
+    return '%s: error: %s; see %s --help' % (prog, text, prog)
+
+
+class CommandParser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors take one line and exit with 2.
+
+    Every subcommand of sora-scheduler is built with it, so a bad flag value
+    prints the flag, the value and where to find help instead of the usage
+    block.
+    """
+
+    def error(self, message: str) -> typing.NoReturn:
+        self.exit(2, one_line_error(self.prog, message) + '\n')
+
+    def parse_known_args(self, args=None, namespace=None):
+        # Words left over belong to this subcommand, since the global
+        # options were moved before it, so they are reported here in one
+        # line instead of by the top-level parser with its usage block.
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error('unrecognized arguments: %s' % ' '.join(extras))
+        return parsed, extras
+
+
+def use_command_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Make ``subparsers`` build every subcommand with CommandParser.
+
+    oslo.config creates the subparsers action itself, without a way to
+    pass ``parser_class``.
+    """
+    # NOTE: _parser_class is private to argparse; it has kept this name
+    # from Python 2.7 to 3.13.
+    subparsers._parser_class = CommandParser
 
 
 def require_text(flag: str, value: str | None, example: str) -> None:

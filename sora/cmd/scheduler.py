@@ -7,8 +7,10 @@ usage or configuration error.
 from __future__ import annotations
 
 from collections.abc import Sequence
+import dataclasses
 import json
 import os
+import re
 import sys
 
 from oslo_config import cfg
@@ -20,7 +22,9 @@ from sora import conf as sora_conf
 from sora import exception
 from sora import plugins
 from sora.replay import command as replay_command
+from sora.scheduler import manager as manager_mod
 from sora.scheduler.manager import SchedulerManager
+from sora.scheduler import plugin_loading
 from sora.state import inventory_load
 
 LOG = logging.getLogger(__name__)
@@ -31,6 +35,7 @@ EXIT_USAGE = 2
 
 
 def _add_commands(subparsers) -> None:
+    arguments.use_command_parser(subparsers)
     select = subparsers.add_parser(
         'select', help='Place one request on the configured inventory.')
     select.add_argument('--memory-mb', default='0',
@@ -255,12 +260,45 @@ def release_command(conf: cfg.ConfigOpts) -> int:
     return EXIT_PLACED
 
 
+# reST inline markup that docstrings use: ``literal`` and :role:`text`.
+_INLINE_MARKUP = re.compile(r'``(.+?)``|:[\w:.-]+:`(.+?)`')
+
+
+def plain_summary(text: str) -> str:
+    """Return a docstring summary without reST inline markup."""
+    return _INLINE_MARKUP.sub(
+        lambda match: match.group(1) or match.group(2), text)
+
+
+def checked_policy(conf: cfg.ConfigOpts,
+                   info: plugins.PluginInfo) -> plugins.PluginInfo:
+    """Return ``info`` with an error when its policy cannot be built.
+
+    A policy counts as loading when it imports, its class derives from
+    SchedulerDriver and its constructor succeeds with the current options,
+    as the manager would build it.
+    """
+    if info.error:
+        return info
+    try:
+        plugin_loading.build_policy(conf, info,
+                                    manager_mod.default_sources())
+    except exception.PluginLoadFailed as error:
+        return dataclasses.replace(info, error='%s: %s' % (
+            type(error.cause).__name__, error.cause))
+    except exception.SoraException as error:
+        return dataclasses.replace(info, error=str(error))
+    return info
+
+
 def drivers_command(conf: cfg.ConfigOpts) -> int:
     infos = plugins.PluginSource(plugins.SCHEDULER_NAMESPACE).describe()
     rows = [('NAME', 'CLASS', 'PACKAGE', 'SUMMARY')]
     for info in infos:
+        info = checked_policy(conf, info)
         package = ('%s %s' % (info.distribution, info.version)).strip()
-        summary = ('BROKEN: %s' % info.error) if info.error else info.summary
+        summary = (('BROKEN: %s' % info.error) if info.error
+                   else plain_summary(info.summary))
         rows.append((info.name, info.entry_point, package, summary))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:

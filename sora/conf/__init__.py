@@ -18,6 +18,9 @@ from sora.conf import scheduler
 
 MODULES = (scheduler, filter_scheduler, inventory, etcd)
 
+# The option groups that sora owns, as section names in sora.conf.
+OWNED_GROUPS = [module.GROUP.name for module in MODULES]
+
 T = TypeVar('T')
 
 
@@ -59,25 +62,57 @@ def option_files(conf: cfg.ConfigOpts, group: str, name: str) -> list[str]:
     return config_files(conf)
 
 
+# What a value of each numeric type is called in messages.
+_NUMBER_KINDS = {int: 'an integer', float: 'a number'}
+
+
+def _bound(value: object) -> str:
+    """Return an option's bound as typed, never in exponent notation."""
+    if isinstance(value, float) and value.is_integer():
+        return '%d' % value
+    return str(value)
+
+
 def expected_values(opt: cfg.Opt) -> str:
     """Describe the values an option accepts, for error messages."""
     opt_type = opt.type
     choices = getattr(opt_type, 'choices', None)
     if choices:
         return 'one of %s' % ', '.join(str(c) for c in choices)
-    kind = {int: 'an integer', float: 'a number'}.get(
-        getattr(opt_type, 'num_type', None))
+    kind = _NUMBER_KINDS.get(getattr(opt_type, 'num_type', None))
     if kind is None:
         return 'a %s' % getattr(opt_type, 'type_name', 'valid value')
     low = getattr(opt_type, 'min', None)
     high = getattr(opt_type, 'max', None)
     if low is not None and high is not None:
-        return '%s from %s to %s' % (kind, low, high)
+        return '%s from %s to %s' % (kind, _bound(low), _bound(high))
     if low is not None:
-        return '%s of %s or more' % (kind, low)
+        return '%s of %s or more' % (kind, _bound(low))
     if high is not None:
-        return '%s of %s or less' % (kind, high)
+        return '%s of %s or less' % (kind, _bound(high))
     return kind
+
+
+def invalid_reason(opt: cfg.Opt, raw: object, error: Exception) -> str:
+    """Say in plain words why oslo.config rejected ``raw`` for ``opt``.
+
+    oslo.config's own text comes from Python, such as "could not convert
+    string to float", or shows bounds in exponent notation. It is kept
+    only for a type that sora cannot describe better.
+    """
+    expected = expected_values(opt)
+    num_type = getattr(opt.type, 'num_type', None)
+    if num_type in _NUMBER_KINDS:
+        try:
+            num_type(str(raw).strip())
+        except ValueError:
+            return 'not %s; expected %s' % (_NUMBER_KINDS[num_type],
+                                            expected)
+        return 'out of range; expected %s' % expected
+    if getattr(opt.type, 'choices', None):
+        return 'not an accepted value; expected %s' % expected
+    return '%s; expected %s' % (str(error).split(' is not valid: ')[-1],
+                                expected)
 
 
 def register_plugin_opts(conf: cfg.ConfigOpts, plugin: type) -> None:
@@ -115,9 +150,7 @@ def validate_opts(conf: cfg.ConfigOpts,
                 value = getattr(conf[group_name], opt.dest)
             except (ValueError, cfg.Error) as error:
                 value, source = _file_value(conf, group_name, opt)
-                reason = '%s; expected %s' % (
-                    str(error).split(' is not valid: ')[-1],
-                    expected_values(opt))
+                reason = invalid_reason(opt, value, error)
                 raise exception.ConfigError(
                     group_name, opt.name, value, reason,
                     [source] if source else config_files(conf)

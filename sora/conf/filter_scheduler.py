@@ -100,6 +100,8 @@ Related options:
     cfg.FloatOpt(
         'ram_weight_multiplier',
         default=1.0,
+        min=-units.MAX_MULTIPLIER,
+        max=units.MAX_MULTIPLIER,
         mutable=True,
         help="""
 Multiplier of the ``ram`` weigher, which scores hosts by free memory.
@@ -111,8 +113,11 @@ turns the weigher off.
 
 Possible values:
 
-* A float. Its size relative to the other multipliers sets the weigher's
-  share of the final score.
+* A number from -1000000 to 1000000. Its size relative to the other
+  multipliers sets the weigher's share of the final score. Weights are
+  scaled to 0 to 1 before they are multiplied, so a ratio of a million
+  between two multipliers already lets one weigher decide alone, and the
+  bound keeps the summed scores finite.
 
 Related options:
 
@@ -121,6 +126,8 @@ Related options:
     cfg.FloatOpt(
         'cpu_weight_multiplier',
         default=1.0,
+        min=-units.MAX_MULTIPLIER,
+        max=units.MAX_MULTIPLIER,
         mutable=True,
         help="""
 Multiplier of the ``cpu`` weigher, which scores hosts by free CPUs.
@@ -132,8 +139,11 @@ the weigher off.
 
 Possible values:
 
-* A float. Its size relative to the other multipliers sets the weigher's
-  share of the final score.
+* A number from -1000000 to 1000000. Its size relative to the other
+  multipliers sets the weigher's share of the final score. Weights are
+  scaled to 0 to 1 before they are multiplied, so a ratio of a million
+  between two multipliers already lets one weigher decide alone, and the
+  bound keeps the summed scores finite.
 
 Related options:
 
@@ -142,6 +152,8 @@ Related options:
     cfg.FloatOpt(
         'disk_weight_multiplier',
         default=1.0,
+        min=-units.MAX_MULTIPLIER,
+        max=units.MAX_MULTIPLIER,
         mutable=True,
         help="""
 Multiplier of the ``disk`` weigher, which scores hosts by free disk.
@@ -153,8 +165,11 @@ turns the weigher off.
 
 Possible values:
 
-* A float. Its size relative to the other multipliers sets the weigher's
-  share of the final score.
+* A number from -1000000 to 1000000. Its size relative to the other
+  multipliers sets the weigher's share of the final score. Weights are
+  scaled to 0 to 1 before they are multiplied, so a ratio of a million
+  between two multipliers already lets one weigher decide alone, and the
+  bound keeps the summed scores finite.
 
 Related options:
 
@@ -163,6 +178,8 @@ Related options:
     cfg.FloatOpt(
         'gpu_weight_multiplier',
         default=1.0,
+        min=-units.MAX_MULTIPLIER,
+        max=units.MAX_MULTIPLIER,
         mutable=True,
         help="""
 Multiplier of the ``gpu`` weigher, which scores hosts by free GPU share.
@@ -174,8 +191,11 @@ the hosts with the least, and 0 turns the weigher off.
 
 Possible values:
 
-* A float. Its size relative to the other multipliers sets the weigher's
-  share of the final score.
+* A number from -1000000 to 1000000. Its size relative to the other
+  multipliers sets the weigher's share of the final score. Weights are
+  scaled to 0 to 1 before they are multiplied, so a ratio of a million
+  between two multipliers already lets one weigher decide alone, and the
+  bound keeps the summed scores finite.
 
 Related options:
 
@@ -184,6 +204,8 @@ Related options:
     cfg.FloatOpt(
         'num_instances_weight_multiplier',
         default=1.0,
+        min=-units.MAX_MULTIPLIER,
+        max=units.MAX_MULTIPLIER,
         mutable=True,
         help="""
 Multiplier of the ``num_instances`` weigher, which scores hosts by how few
@@ -196,8 +218,11 @@ is the opposite of nova's weigher of the same name.
 
 Possible values:
 
-* A float. Its size relative to the other multipliers sets the weigher's
-  share of the final score.
+* A number from -1000000 to 1000000. Its size relative to the other
+  multipliers sets the weigher's share of the final score. Weights are
+  scaled to 0 to 1 before they are multiplied, so a ratio of a million
+  between two multipliers already lets one weigher decide alone, and the
+  bound keeps the summed scores finite.
 
 Related options:
 

@@ -37,7 +37,7 @@ def read_inventory(conf: cfg.ConfigOpts,
     info = source.load(name, 'inventory', 'source',
                        sora_conf.option_files(conf, 'inventory', 'source'))
     sora_conf.register_plugin_opts(conf, info.plugin)
-    plugin = info.plugin(conf)
+    plugin = plugins.construct(source.namespace, info, info.plugin, conf)
     located = plugin.read()
     origin = _origin(plugin) or name
     check_unique(located, origin)

@@ -13,6 +13,7 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from sora import conf as sora_conf
+from sora.conf import unknown as unknown_opts
 from sora import exception
 from sora.filters.base import FilterContext
 from sora.inventory import loader as inventory_loader
@@ -111,6 +112,12 @@ class SchedulerManager:
 
         if load_inventory and not self.store.shared:
             self.load_inventory()
+        # After the plugins have registered their options, so that those
+        # count as known.
+        # NOTE: with a shared store and no inventory read, the options of
+        # the inventory source plugin are not registered yet, so one in
+        # [inventory] gets a warning although it is valid.
+        unknown_opts.warn_unknown(self.conf, sora_conf.OWNED_GROUPS)
         self.conf.register_mutate_hook(_mutate_hook(self))
 
     @property

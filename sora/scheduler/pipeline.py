@@ -26,6 +26,7 @@ from sora.scheduler import fit
 from sora.scheduler.host_state import HostState
 from sora.scheduler.host_table import CapacitySettings
 from sora.scheduler.host_table import HostTable
+from sora.scheduler import plugin_loading
 from sora.scheduler import ranking
 from sora.scheduler.request import RequestSpec
 from sora.scheduler import score_cache
@@ -94,47 +95,6 @@ def read_settings(conf: cfg.ConfigOpts) -> Settings:
         claim_retries=conf.scheduler.claim_retries)
 
 
-def _register_plugin_opts(conf: cfg.ConfigOpts, plugin: type) -> None:
-    sora_conf.register_plugin_opts(conf, plugin)
-
-
-def _check_listed(conf: cfg.ConfigOpts, source: plugins.PluginSource,
-                  option: str) -> list[str]:
-    """Return the names of ``[filter_scheduler] option``, all installed.
-
-    Raise one PluginNotFound naming every unknown name. Nothing is
-    imported, so a policy that does not use the list can check it too.
-    """
-    names = conf.filter_scheduler[option]
-    installed = source.names()
-    unknown = [n for n in names if n not in installed]
-    if unknown:
-        raise exception.PluginNotFound(
-            'filter_scheduler', option, ', '.join(unknown), source.namespace,
-            installed,
-            sora_conf.option_files(conf, 'filter_scheduler', option))
-    return list(names)
-
-
-def _load_listed(conf: cfg.ConfigOpts, source: plugins.PluginSource,
-                 option: str) -> list:
-    """Build, in order, the plugins named by ``[filter_scheduler] option``.
-
-    Every unknown name is reported in one PluginNotFound, before anything
-    is imported.
-    """
-    names = _check_listed(conf, source, option)
-    files = sora_conf.option_files(conf, 'filter_scheduler', option)
-    built = []
-    for name in names:
-        info = source.load(name, 'filter_scheduler', option, files)
-        _register_plugin_opts(conf, info.plugin)
-        plugin = info.plugin(conf)
-        plugin.name = name
-        built.append(plugin)
-    return built
-
-
 def _run_filter(host_filter: filter_base.BaseFilter, table: HostTable,
                 request: RequestSpec, context: filter_base.FilterContext,
                 candidates: np.ndarray) -> np.ndarray:
@@ -193,26 +153,10 @@ class Pipeline:
         info = sources[plugins.SCHEDULER_NAMESPACE].load(
             driver_name, 'scheduler', 'driver',
             sora_conf.option_files(conf, 'scheduler', 'driver'))
-        _register_plugin_opts(conf, info.plugin)
-        if getattr(info.plugin, 'uses_weighers', False):
-            weighers = _load_listed(conf, sources[plugins.WEIGHER_NAMESPACE],
-                                    'weighers')
-            driver = info.plugin(conf, weighers=weighers)
-        else:
-            # The names are checked even when this policy ignores them, so
-            # that a misspelt weigher fails now and not after a reload that
-            # switches to the weighted policy.
-            _check_listed(conf, sources[plugins.WEIGHER_NAMESPACE],
-                          'weighers')
-            driver = info.plugin(conf)
-        if not isinstance(driver, driver_base.SchedulerDriver):
-            raise exception.PluginLoadFailed(
-                plugins.SCHEDULER_NAMESPACE, driver_name, info.entry_point,
-                info.distribution,
-                TypeError('%r is not a SchedulerDriver' % info.plugin))
+        driver = plugin_loading.build_policy(conf, info, sources)
 
-        filters = _load_listed(conf, sources[plugins.FILTER_NAMESPACE],
-                               'enabled_filters')
+        filters = plugin_loading.load_listed(
+            conf, sources[plugins.FILTER_NAMESPACE], 'enabled_filters')
 
         return cls(info, driver, filters, read_settings(conf))
 

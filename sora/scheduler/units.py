@@ -29,6 +29,15 @@ MAX_GPUS = 64
 MAX_INSTANCES = 10000
 """The maximum number of instances in one request."""
 
+MAX_MULTIPLIER = 1e6
+"""The largest weigher multiplier, positive or negative.
+
+Weights are scaled to 0 to 1 before they are multiplied, so only the ratio
+between multipliers matters, and a ratio of a million already lets one
+weigher decide unless its weights tie. The bound keeps any sum of weighted
+scores far from float overflow.
+"""
+
 # The most digits that parse_count converts with int() directly, well
 # below Python's limit of 4300 digits for int() of a text.
 _SHORT_DIGITS = 18

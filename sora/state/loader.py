@@ -33,7 +33,9 @@ def load_store(conf: cfg.ConfigOpts,
     info = source.load(name, 'scheduler', 'state_store',
                        sora_conf.option_files(conf, 'scheduler',
                                               'state_store'))
-    store = info.plugin.from_conf(conf)
+    plugins.check_class(source.namespace, info, base.StateStore)
+    store = plugins.construct(source.namespace, info, info.plugin.from_conf,
+                              conf)
     LOG.info('Using state store %s (%s): %s', name, info.entry_point,
              store.describe())
     return store

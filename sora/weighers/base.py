@@ -26,6 +26,7 @@ from sora import exception
 from sora.scheduler.host_state import HostState
 from sora.scheduler.host_table import HostTable
 from sora.scheduler.request import RequestSpec
+from sora.scheduler import units
 
 LOG = logging.getLogger(__name__)
 
@@ -57,20 +58,24 @@ class BaseWeigher:
         """Return ``[filter_scheduler] <name>_weight_multiplier``.
 
         A weigher whose option is not registered gets 1.0. Raise
-        ConfigError when the value is NaN or infinite.
+        ConfigError when the value is NaN, infinite or beyond
+        units.MAX_MULTIPLIER either way, as a plugin may declare its option
+        without bounds.
         """
         option = self.name + '_weight_multiplier'
         try:
             value = float(self.conf.filter_scheduler[option])
         except cfg.NoSuchOptError:
             return 1.0
-        if not math.isfinite(value):
+        if not (math.isfinite(value)
+                and abs(value) <= units.MAX_MULTIPLIER):
             # Imported here: sora.conf builds on the weighers' options.
             from sora import conf as sora_conf
             raise exception.ConfigError(
                 'filter_scheduler', option, value,
-                'a multiplier must be a finite number, such as 1.0 to '
-                'spread or -1.0 to stack',
+                'expected a number from %d to %d, such as 1.0 to spread or '
+                '-1.0 to stack' % (-units.MAX_MULTIPLIER,
+                                   units.MAX_MULTIPLIER),
                 sora_conf.option_files(self.conf, 'filter_scheduler',
                                        option))
         return value

@@ -230,11 +230,18 @@ class ConfigErrorTest(CliTestCase):
         self.assert_no_traceback(result)
 
     def test_usage_errors(self):
-        for args in ((), ('select', '--bogus'), ('frobnicate',),
-                     ('select', '--format', 'yaml')):
+        # The top-level parser belongs to oslo.config and prints its usage
+        # block; a subcommand's parser prints one line.
+        for args in ((), ('frobnicate',)):
             result = self.run_cli(*args)
             self.assert_exit(2, result)
             self.assertIn('usage:', result.stderr)
+            self.assert_no_traceback(result)
+        for args in (('select', '--bogus'), ('select', '--format', 'yaml')):
+            result = self.run_cli(*args)
+            self.assert_exit(2, result)
+            self.assertNotIn('usage:', result.stderr)
+            self.assertIn('see sora-scheduler select --help', result.stderr)
             self.assert_no_traceback(result)
 
     def test_help_exits_zero(self):

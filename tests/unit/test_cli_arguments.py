@@ -133,6 +133,66 @@ class CommandArgumentsTest(base.TestCase):
         self.assertTrue(out.startswith('host: '), out)
 
 
+class ParserErrorTest(base.TestCase):
+    """argparse errors of every subcommand, each on one line."""
+
+    def setUp(self):
+        super().setUp()
+        folder = self.useFixture(fixtures.TempDir()).path
+        self.config = os.path.join(folder, 'sora.conf')
+        with open(self.config, 'w', encoding='utf-8'):
+            pass
+        self.trace = os.path.join(folder, 'trace.csv')
+        with open(self.trace, 'w', encoding='utf-8') as stream:
+            stream.write('name,cpu_milli,memory_mib,num_gpu,gpu_milli\n')
+
+    def test_bad_flag_values_one_line(self):
+        cases = [
+            (['replay', 'TRACE', '--samples', '0'], 'replay',
+             'invalid value for --samples: 0 is below the minimum of 1'),
+            (['replay', 'TRACE', '--seed', '-1'], 'replay',
+             'invalid value for --seed: -1 is below the minimum of 0'),
+            (['replay', 'TRACE', '--retry', '-1'], 'replay',
+             'invalid value for --retry: -1 is below the minimum of 0'),
+            (['select', '--format', 'xml'], 'select',
+             "invalid value 'xml' for --format: expected one of "),
+            (['select', '--no-such-flag'], 'select',
+             'unrecognized arguments: --no-such-flag'),
+            (['replay'], 'replay',
+             'the following arguments are required: TRACE'),
+        ]
+        for args, command, message in cases:
+            args = [self.trace if arg == 'TRACE' else arg for arg in args]
+            stderr = io.StringIO()
+            self.useFixture(fixtures.MonkeyPatch('sys.stderr', stderr))
+
+            status = scheduler.main(['--config-file', self.config] + args)
+
+            self.assertEqual(2, status, args)
+            lines = stderr.getvalue().splitlines()
+            self.assertEqual(1, len(lines), lines)
+            prog = 'sora-scheduler %s' % command
+            self.assertTrue(lines[0].startswith(prog + ': error: '), lines)
+            self.assertIn(message, lines[0])
+            self.assertTrue(lines[0].endswith('; see %s --help' % prog),
+                            lines)
+            self.assertNotIn('usage:', stderr.getvalue())
+
+
+class SummaryMarkupTest(base.TestCase):
+
+    def test_inline_markup_stripped(self):
+        cases = [
+            ('Add up the weighers of ``[filter_scheduler] weighers``.',
+             'Add up the weighers of [filter_scheduler] weighers.'),
+            ('Like :class:`sora.drivers.memory.MemoryDriver` but ``x``.',
+             'Like sora.drivers.memory.MemoryDriver but x.'),
+            ('No markup here.', 'No markup here.'),
+        ]
+        for text, expected in cases:
+            self.assertEqual(expected, scheduler.plain_summary(text))
+
+
 class ParsePairsTest(base.TestCase):
 
     def test_pairs_become_mapping(self):

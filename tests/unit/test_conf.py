@@ -93,11 +93,11 @@ class ValidateOptsTest(base.TestCase):
              'expected an integer of 1 or more'),
             ('scheduler', 'seed', '-1', 'expected an integer of 0 or more'),
             ('filter_scheduler', 'ram_allocation_ratio', 'high',
-             'expected a number from 0.0 to 1000.0'),
+             'expected a number from 0 to 1000'),
             ('filter_scheduler', 'cpu_allocation_ratio', 'inf',
-             'expected a number from 0.0 to 1000.0'),
+             'expected a number from 0 to 1000'),
             ('filter_scheduler', 'ram_allocation_ratio', '1e18',
-             'expected a number from 0.0 to 1000.0'),
+             'expected a number from 0 to 1000'),
             ('filter_scheduler', 'reserved_host_memory_mb', '1e23',
              'expected an integer from 0 to 281474976710656'),
             ('filter_scheduler', 'reserved_host_disk_gb',
@@ -119,6 +119,33 @@ class ValidateOptsTest(base.TestCase):
             self.assertIn('[%s] %s' % (group, option), message)
             self.assertIn(path, message)
             self.assertIn(expected, message)
+            self.conf.reset()
+            self.conf.clear()
+
+    def test_messages_plain_words(self):
+        cases = [
+            ('filter_scheduler', 'ram_allocation_ratio', 'two',
+             'not a number; expected a number from 0 to 1000'),
+            ('filter_scheduler', 'reserved_host_memory_mb',
+             '281474976710657', 'out of range; expected an integer from 0 '
+             'to 281474976710656'),
+            ('scheduler', 'max_attempts', '1.5',
+             'not an integer; expected an integer of 1 or more'),
+            ('filter_scheduler', 'ram_weight_multiplier', '1e308',
+             'out of range; expected a number from -1000000 to 1000000'),
+            ('filter_scheduler', 'num_instances_weight_multiplier', '-2e6',
+             'out of range; expected a number from -1000000 to 1000000'),
+        ]
+        for group, option, value, expected in cases:
+            self._parse('[%s]\n%s = %s\n' % (group, option, value))
+            error = self.assertRaises(exception.ConfigError,
+                                      sora.conf.validate_opts, self.conf,
+                                      conf_opts.list_opts())
+            message = str(error)
+            self.assertIn(expected, message)
+            self.assertNotIn('could not convert', message)
+            self.assertNotIn('e+', message)
+            self.assertNotIn('Should be', message)
             self.conf.reset()
             self.conf.clear()
 

@@ -102,7 +102,8 @@ class PolicyReloadTest(ReloadTestCase):
         self.assertIn("Invalid value '0' for option [filter_scheduler] "
                       "host_subset_size (read from %s)" % self.conf_path,
                       self.log.output)
-        self.assertIn('greater than or equal to 1', self.log.output)
+        self.assertIn('out of range; expected an integer of 1 or more',
+                      self.log.output)
         self.assertEqual(5, len(winners(manager, 5)))
 
     def test_fixed_value_applies_after_rejection(self):
@@ -310,7 +311,7 @@ class OverflowingDriver(MemoryDriver):
 
 
 class UnexpectedErrorReloadTest(ReloadTestCase):
-    """A reload that fails on an error that is not sora's own."""
+    """A reload whose policy constructor raises an error not sora's own."""
 
     def test_error_named_without_traceback(self):
         test_manager = extension.ExtensionManager.make_test_instance([
@@ -326,9 +327,10 @@ class UnexpectedErrorReloadTest(ReloadTestCase):
         self.conf.mutate_config_files()
 
         self.assertEqual('memory', manager.driver_name)
-        self.assertIn('Rejected the new configuration: OverflowError: '
-                      'Python int too large to convert to C long; the '
-                      'scheduler keeps policy memory and its hosts',
-                      self.log.output)
+        self.assertIn('Rejected the new configuration; the scheduler keeps '
+                      "policy memory and its hosts: Failed to load plugin "
+                      "'overflowing'", self.log.output)
+        self.assertIn('OverflowError: Python int too large to convert to C '
+                      'long', self.log.output)
         self.assertNotIn('plugin failed', self.log.output)
         self.assertNotIn('Traceback', self.log.output)

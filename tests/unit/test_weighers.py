@@ -237,7 +237,44 @@ class MultiplierCheckTest(base.TestCase):
             self.assertEqual([path], error.config_files)
             self.assertIn('[filter_scheduler] ram_weight_multiplier',
                           str(error))
-            self.assertIn('finite number', str(error))
+            self.assertIn('expected a number from -1000000 to 1000000',
+                          str(error))
+
+    def test_huge_multipliers_rejected_once(self):
+        path = self.start('[scheduler]\ndriver = weighted\n'
+                          '[filter_scheduler]\n'
+                          'ram_weight_multiplier = 1e308\n'
+                          'cpu_weight_multiplier = 1e308\n')
+
+        error = self.assertRaises(exception.ConfigError, SchedulerManager,
+                                  self.conf, load_inventory=False)
+
+        self.assertEqual('ram_weight_multiplier', error.option)
+        self.assertEqual([path], error.config_files)
+        self.assertNotIsInstance(error, exception.PolicyError)
+        self.assertIn('out of range', str(error))
+
+    def test_unbounded_plugin_multiplier_checked(self):
+        # A plugin may declare its multiplier without bounds, so the
+        # weigher itself checks the value.
+        self.conf.register_opts(
+            [cfg.FloatOpt('huge_weight_multiplier', default=1e308)],
+            group='filter_scheduler')
+        weigher = PerHostWeigher(self.conf)
+        weigher.name = 'huge'
+
+        error = self.assertRaises(exception.ConfigError, weigher.multiplier)
+
+        self.assertEqual('huge_weight_multiplier', error.option)
+        self.assertIn('expected a number from -1000000 to 1000000',
+                      str(error))
+
+    def test_largest_multiplier_accepted(self):
+        self.flags(group='filter_scheduler', ram_weight_multiplier=-1e6)
+        weigher = resources.RamWeigher(self.conf)
+        weigher.name = 'ram'
+
+        self.assertEqual(-1e6, weigher.multiplier())
 
     def test_unknown_weigher_under_other_policy(self):
         path = self.start('[scheduler]\ndriver = memory\n'
