@@ -313,12 +313,14 @@ class RowRefreshTest(base.TestCase):
             if rng.random() < 0.05:
                 # A new description of an existing host, through the
                 # one-row update path.
+                # Its claims go first, since the new description may have
+                # fewer GPU cards than they use.
                 changed = random_host(rng, int(rng.integers(60)))
-                manager.update_host(changed)
-                hosts[int(changed.name[5:])] = changed
                 claims = [c for c in claims if c.host != changed.name]
                 for claim in manager.store.claims(changed.name):
                     manager.release(claim.claim_id)
+                manager.update_host(changed)
+                hosts[int(changed.name[5:])] = changed
             if rng.random() < 0.05:
                 added = random_host(rng, 1000 + int(rng.integers(1000)))
                 if added.name not in manager.store.hosts:
