@@ -60,6 +60,21 @@ def shown(value: object) -> str:
     return _MESSAGE_REPR.repr(value)
 
 
+def shown_name(value: str) -> str:
+    """Return a name as it is, or its ``shown()`` repr when it needs one.
+
+    A name of at most MAX_SHOWN printable characters reads best without
+    quotes, as in "not in zone az2". A longer name, or one with a control
+    character, a line break or an invisible format character such as
+    U+202E, goes through ``shown()``, which escapes and shortens it. The
+    result depends only on ``value``, so hosts rejected for the same value
+    share one reason text.
+    """
+    if len(value) <= MAX_SHOWN and value.isprintable():
+        return value
+    return shown(value)
+
+
 class SoraException(Exception):
     """Base class of every error that sora raises on purpose."""
 
