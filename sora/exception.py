@@ -75,6 +75,16 @@ def shown_name(value: str) -> str:
     return shown(value)
 
 
+def _escaped(text: str) -> str:
+    """Return ``text`` as it is, or its repr when it has control characters.
+
+    A path or a location of any length stays whole, but a line break or an
+    escape sequence from a file name or an etcd key never reaches the
+    terminal raw.
+    """
+    return text if text.isprintable() else repr(text)
+
+
 class SoraException(Exception):
     """Base class of every error that sora raises on purpose."""
 
@@ -203,13 +213,13 @@ class InvalidInventory(SoraException):
         self.field = field
         self.value = value
         self.reason = reason
-        where = ' at %s' % location if location else ''
+        where = ' at %s' % _escaped(location) if location else ''
         if field:
             where += ', field %s=%s' % (field, shown(value))
         elif value is not None:
             where += ', %s' % shown(value)
         super().__init__('Invalid inventory %s%s: %s'
-                         % (source, where, reason))
+                         % (_escaped(source), where, reason))
 
 
 class DuplicateHost(InvalidInventory):
@@ -221,7 +231,8 @@ class DuplicateHost(InvalidInventory):
                          'both name host %s' % shown(name))
         self.args = ('Invalid inventory %s: %s and %s both name host %s; '
                      'every host needs a unique name'
-                     % (source, first, second, shown(name)),)
+                     % (_escaped(source), _escaped(first), _escaped(second),
+                        shown(name)),)
 
 
 class InvalidTrace(SoraException):
@@ -238,7 +249,9 @@ class InvalidTrace(SoraException):
         self.field = field
         self.value = value
         self.reason = reason
-        where = path if line is None else '%s, line %d' % (path, line)
+        where = _escaped(path)
+        if line is not None:
+            where += ', line %d' % line
         detail = ', field %s=%s' % (field, shown(value)) if field else ''
         super().__init__('Invalid trace %s%s: %s' % (where, detail, reason))
 

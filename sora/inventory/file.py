@@ -88,7 +88,7 @@ class FileInventory(base.InventorySource):
                     source, location, None, entry,
                     'expected an object for each host')
             if isinstance(entry.get('name'), str):
-                location += ' (%s)' % entry['name']
+                location = base.located(location, entry['name'])
             try:
                 hosts.append((Host.from_mapping(entry), location))
             except units.FieldError as error:

@@ -78,5 +78,5 @@ class OpenbCsvInventory(base.InventorySource):
                 raise exception.InvalidInventory(
                     path, location, error.field, error.value, error.reason
                 ) from None
-            hosts.append((host, '%s (%s)' % (location, name)))
+            hosts.append((host, base.located(location, name)))
         return hosts

@@ -55,9 +55,14 @@ def parse_models(value: str) -> frozenset[str]:
 def build_request(name: str, **amounts: object) -> RequestSpec:
     """Build a RequestSpec, reporting its errors as field errors.
 
-    The amounts are parsed before, so the only check left to fail here is
-    a GPU share that does not suit the card count, reported on gpu_milli.
+    The amounts are parsed before, so the checks left to fail here are a
+    name with control characters, which would reach logs raw as the request
+    id, and a GPU share that does not suit the card count, reported on
+    gpu_milli.
     """
+    if not name.isprintable():
+        raise units.FieldError('name', name, 'remove the control characters '
+                               'or line breaks')
     try:
         return RequestSpec(request_id=name, **amounts)  # type: ignore
     except exception.InvalidRequest as error:

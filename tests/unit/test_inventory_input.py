@@ -1,0 +1,85 @@
+"""Inventory and trace files with hostile or malformed text."""
+
+import json
+
+from sora import exception
+from sora.replay import trace_reader
+from tests.unit import test_inventory
+
+# Text that must never reach a terminal raw: a line break, an ANSI colour
+# escape, a NUL and U+202E (right-to-left override), which reverses how
+# the rest of a line is displayed.
+CONTROL_TEXT = 'a\nb\x1b[31mRED\x00\u202e'
+RAW_CHARACTERS = ('\n', '\x1b', '\x00', '\u202e')
+
+TRACE_HEADER = ('arrival,departure,memory_mb,vcpus,disk_gb,gpus,gpu_milli,'
+                'gpu_models,name\n')
+
+
+class InputFilesTestCase(test_inventory.InventoryTestCase):
+
+    def assert_escaped(self, message):
+        for character in RAW_CHARACTERS:
+            self.assertNotIn(character, message)
+
+
+class ControlCharactersTest(InputFilesTestCase):
+
+    def test_host_name_escaped_in_location(self):
+        path = self._write('inventory.json', json.dumps(
+            {'hosts': [{'name': CONTROL_TEXT, 'memory_mb': 'lots'}]}))
+
+        error = self.assertRaises(exception.InvalidInventory, self._load,
+                                  'file', path)
+
+        self.assert_escaped(str(error))
+        self.assertIn('at hosts[0] (%r)' % CONTROL_TEXT, str(error))
+
+    def test_long_host_name_shortened_in_location(self):
+        name = 'n' * 255
+        path = self._write('inventory.json', json.dumps(
+            {'hosts': [{'name': name, 'memory_mb': 'lots'}]}))
+
+        error = self.assertRaises(exception.InvalidInventory, self._load,
+                                  'file', path)
+
+        self.assertNotIn(name, str(error))
+        self.assertIn('(255 characters)', str(error))
+
+    def test_duplicate_long_names_named_once(self):
+        name = 'n' * 255
+        path = self._write('inventory.json', json.dumps(
+            {'hosts': [{'name': name}, {'name': name}]}))
+
+        error = self.assertRaises(exception.DuplicateHost, self._load,
+                                  'file', path)
+
+        self.assertEqual('hosts[0] and hosts[1]', error.location)
+
+    def test_path_escaped(self):
+        path = self._write('in\x1b[31mventory\n.json', '{')
+
+        error = self.assertRaises(exception.InvalidInventory, self._load,
+                                  'file', path)
+
+        self.assert_escaped(str(error))
+
+    def test_trace_path_escaped(self):
+        path = self._write('tr\x1b[31mace\n.csv', 'no,known,columns\n')
+
+        error = self.assertRaises(exception.InvalidTrace,
+                                  trace_reader.read_trace, path)
+
+        self.assert_escaped(str(error))
+
+    def test_trace_name_with_control_characters_rejected(self):
+        for name in ('a\x1b[31mb', 'a\x00b', 'a\u202eb'):
+            path = self._write('trace.csv', TRACE_HEADER
+                              + '0,,1,1,0,0,,,%s\n' % name)
+
+            error = self.assertRaises(exception.InvalidTrace,
+                                      trace_reader.read_trace, path)
+
+            self.assertEqual('name', error.field, repr(name))
+            self.assertEqual(2, error.line)
+            self.assert_escaped(str(error))
