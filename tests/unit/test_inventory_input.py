@@ -4,6 +4,7 @@ import json
 
 from sora import exception
 from sora.replay import trace_reader
+from sora.state.etcd import records
 from tests.unit import test_inventory
 
 # Text that must never reach a terminal raw: a line break, an ANSI colour
@@ -83,3 +84,43 @@ class ControlCharactersTest(InputFilesTestCase):
             self.assertEqual('name', error.field, repr(name))
             self.assertEqual(2, error.line)
             self.assert_escaped(str(error))
+
+
+class DeepNestingTest(InputFilesTestCase):
+    """JSON nested deeper than Python's recursion limit is invalid input."""
+
+    def test_deep_inventory_at_startup(self):
+        path = self._write('inventory.json', '[' * 100000)
+
+        error = self.assertRaises(exception.InvalidInventory, self._load,
+                                  'file', path)
+
+        self.assertTrue(str(error).startswith('Invalid inventory %s: '
+                                              % path), str(error))
+        self.assertIn('nested deeper', str(error))
+        self.assertNotIn('\n', str(error))
+
+    def test_deep_objects_at_startup(self):
+        path = self._write('inventory.json',
+                           '{"hosts": [' + '{"a": ' * 100000)
+
+        self.assertRaises(exception.InvalidInventory, self._load, 'file',
+                          path)
+
+    def test_deep_inventory_on_reload_and_load(self):
+        path = self._write('inventory.json',
+                           json.dumps({'hosts': [{'name': 'h1'}]}))
+        manager = self._load('file', path)
+        self._write('inventory.json', '[' * 100000)
+
+        self.assertRaises(exception.InvalidInventory, manager.reload)
+        self.assertRaises(exception.InvalidInventory,
+                          manager.load_inventory)
+        self.assertEqual(['h1'], list(manager.store.hosts.names))
+
+    def test_deep_etcd_record(self):
+        error = self.assertRaises(exception.InvalidInventory,
+                                  records.decode_host, 'sora/hosts/h1',
+                                  b'[' * 100000)
+
+        self.assertIn('nested deeper', str(error))
