@@ -75,8 +75,8 @@ class ControlCharactersTest(InputFilesTestCase):
 
     def test_trace_name_with_control_characters_rejected(self):
         for name in ('a\x1b[31mb', 'a\x00b', 'a\u202eb'):
-            path = self._write('trace.csv', TRACE_HEADER
-                              + '0,,1,1,0,0,,,%s\n' % name)
+            row = '0,,1,1,0,0,,,%s\n' % name
+            path = self._write('trace.csv', TRACE_HEADER + row)
 
             error = self.assertRaises(exception.InvalidTrace,
                                       trace_reader.read_trace, path)
