@@ -196,7 +196,7 @@ class InvalidRequest(SoraException):
         self.value = value
         self.reason = reason
         super().__init__('Invalid request field %s=%s: %s'
-                         % (field, shown(value), reason))
+                         % (shown_name(field), shown(value), reason))
 
 
 class InvalidInventory(SoraException):
@@ -215,7 +215,7 @@ class InvalidInventory(SoraException):
         self.reason = reason
         where = ' at %s' % _escaped(location) if location else ''
         if field:
-            where += ', field %s=%s' % (field, shown(value))
+            where += ', field %s=%s' % (shown_name(field), shown(value))
         elif value is not None:
             where += ', %s' % shown(value)
         super().__init__('Invalid inventory %s%s: %s'
@@ -252,7 +252,9 @@ class InvalidTrace(SoraException):
         where = _escaped(path)
         if line is not None:
             where += ', line %d' % line
-        detail = ', field %s=%s' % (field, shown(value)) if field else ''
+        detail = ''
+        if field:
+            detail = ', field %s=%s' % (shown_name(field), shown(value))
         super().__init__('Invalid trace %s%s: %s' % (where, detail, reason))
 
 

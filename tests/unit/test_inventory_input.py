@@ -4,6 +4,7 @@ import json
 
 from sora import exception
 from sora.replay import trace_reader
+from sora.scheduler.request import RequestSpec
 from sora.state.etcd import records
 from tests.unit import test_inventory
 
@@ -124,3 +125,50 @@ class DeepNestingTest(InputFilesTestCase):
                                   b'[' * 100000)
 
         self.assertIn('nested deeper', str(error))
+
+
+class EchoedTextTest(InputFilesTestCase):
+
+    def test_short_openb_row_shown_as_text(self):
+        path = self._write('nodes.csv', 'sn,cpu_milli,memory_mib,gpu,model\n'
+                           'n1,1000,100,1\n')
+
+        error = self.assertRaises(exception.InvalidInventory, self._load,
+                                  'openb-csv', path)
+
+        self.assertIn("at line 2, 'n1,1000,100,1': expected 5 columns, "
+                      "got 4", str(error))
+        self.assertNotIn('[', str(error))
+
+    def test_long_openb_row_shortened(self):
+        row = 'n1,' + 'x' * 5000
+        path = self._write('nodes.csv', 'sn,cpu_milli,memory_mib,gpu,model\n'
+                           + row + '\n')
+
+        error = self.assertRaises(exception.InvalidInventory, self._load,
+                                  'openb-csv', path)
+
+        self.assertLess(len(str(error)), 400, str(error)[:500])
+        self.assertIn('(5003 characters)', str(error))
+
+    def test_long_unknown_host_key_shortened(self):
+        key = 'k' * 5000
+        path = self._write('inventory.json', json.dumps(
+            {'hosts': [{'name': 'h1', key: 1}]}))
+
+        error = self.assertRaises(exception.InvalidInventory, self._load,
+                                  'file', path)
+
+        self.assertNotIn(key, str(error))
+        self.assertIn('(5000 characters)', str(error))
+
+    def test_long_unknown_request_keyword_shortened(self):
+        keyword = 'x' * 5000
+
+        error = self.assertRaises(exception.InvalidRequest,
+                                  RequestSpec.build, **{keyword: 1})
+
+        self.assertEqual(keyword, error.field)
+        self.assertNotIn(keyword, str(error))
+        self.assertIn('(5000 characters)', str(error))
+        self.assertLess(len(str(error)), 1000, str(error)[:1000])
