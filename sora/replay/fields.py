@@ -45,11 +45,21 @@ def parse_departure(field: str, value: str, arrival: float) -> float | None:
     return departure
 
 
-def parse_models(value: str) -> frozenset[str]:
-    """Return the GPU models of a ``|``-separated list; empty means any."""
+def parse_models(value: str, field: str = 'gpu_models') -> frozenset[str]:
+    """Return the GPU models of a ``|``-separated list; empty means any.
+
+    An empty model name, as in ``|`` or ``T4||P100``, raises FieldError
+    naming ``field``, because dropping it would let the workload run on
+    any model.
+    """
     if not value:
         return _ANY_MODEL
-    return frozenset(m.strip() for m in value.split('|') if m.strip())
+    models = [model.strip() for model in value.split('|')]
+    if not all(models):
+        raise units.FieldError(field, value, 'a GPU model name is empty; '
+                               'separate non-empty names with |, or leave '
+                               'the field empty for any model')
+    return frozenset(models)
 
 
 def build_request(name: str, **amounts: object) -> RequestSpec:

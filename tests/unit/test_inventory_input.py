@@ -172,3 +172,62 @@ class EchoedTextTest(InputFilesTestCase):
         self.assertNotIn(keyword, str(error))
         self.assertIn('(5000 characters)', str(error))
         self.assertLess(len(str(error)), 1000, str(error)[:1000])
+
+
+class EmptyNamesTest(InputFilesTestCase):
+    """An empty group, label key or GPU model is rejected everywhere."""
+
+    def test_request_empty_group_rejected(self):
+        error = self.assertRaises(exception.InvalidRequest,
+                                  RequestSpec.build, group='')
+
+        self.assertEqual('group', error.field)
+
+    def test_request_empty_label_key_rejected(self):
+        error = self.assertRaises(exception.InvalidRequest,
+                                  RequestSpec.build,
+                                  required_labels={'': 'b'})
+
+        self.assertEqual('required_labels', error.field)
+        self.assertIn('a label key must not be empty', str(error))
+
+    def test_request_empty_gpu_model_rejected(self):
+        error = self.assertRaises(exception.InvalidRequest,
+                                  RequestSpec.build, gpus=1,
+                                  gpu_models=['T4', ''])
+
+        self.assertEqual('gpu_models', error.field)
+
+    def test_request_empty_zone_means_no_zone(self):
+        self.assertEqual('', RequestSpec.build(
+            availability_zone='').availability_zone)
+
+    def test_inventory_empty_label_key_rejected(self):
+        path = self._write('inventory.json', json.dumps(
+            {'hosts': [{'name': 'h1', 'labels': {'': 'b'}}]}))
+
+        error = self.assertRaises(exception.InvalidInventory, self._load,
+                                  'file', path)
+
+        self.assertEqual('labels', error.field)
+        self.assertIn('a label key must not be empty', str(error))
+
+    def test_trace_empty_gpu_model_rejected(self):
+        for models in ('|', 'T4||P100', 'T4|', '| T4'):
+            path = self._write('trace.csv', TRACE_HEADER
+                               + '0,,1,1,0,1,,%s,w1\n' % models)
+
+            error = self.assertRaises(exception.InvalidTrace,
+                                      trace_reader.read_trace, path)
+
+            self.assertEqual('gpu_models', error.field, models)
+            self.assertIn('a GPU model name is empty', str(error))
+
+    def test_openb_trace_empty_gpu_spec_rejected(self):
+        path = self._write('pods.csv', 'name,cpu_milli,memory_mib,num_gpu,'
+                           'gpu_milli,gpu_spec\np1,1000,100,1,1000,T4||\n')
+
+        error = self.assertRaises(exception.InvalidTrace,
+                                  trace_reader.read_trace, path)
+
+        self.assertEqual('gpu_spec', error.field)
