@@ -60,6 +60,31 @@ def shown(value: object) -> str:
     return _MESSAGE_REPR.repr(value)
 
 
+def shown_name(value: str) -> str:
+    """Return a name as it is, or its ``shown()`` repr when it needs one.
+
+    A name of at most MAX_SHOWN printable characters reads best without
+    quotes, as in "not in zone az2". A longer name, or one with a control
+    character, a line break or an invisible format character such as
+    U+202E, goes through ``shown()``, which escapes and shortens it. The
+    result depends only on ``value``, so hosts rejected for the same value
+    share one reason text.
+    """
+    if len(value) <= MAX_SHOWN and value.isprintable():
+        return value
+    return shown(value)
+
+
+def _escaped(text: str) -> str:
+    """Return ``text`` as it is, or its repr when it has control characters.
+
+    A path or a location of any length stays whole, but a line break or an
+    escape sequence from a file name or an etcd key never reaches the
+    terminal raw.
+    """
+    return text if text.isprintable() else repr(text)
+
+
 class SoraException(Exception):
     """Base class of every error that sora raises on purpose."""
 
@@ -171,7 +196,7 @@ class InvalidRequest(SoraException):
         self.value = value
         self.reason = reason
         super().__init__('Invalid request field %s=%s: %s'
-                         % (field, shown(value), reason))
+                         % (shown_name(field), shown(value), reason))
 
 
 class InvalidInventory(SoraException):
@@ -188,13 +213,13 @@ class InvalidInventory(SoraException):
         self.field = field
         self.value = value
         self.reason = reason
-        where = ' at %s' % location if location else ''
+        where = ' at %s' % _escaped(location) if location else ''
         if field:
-            where += ', field %s=%s' % (field, shown(value))
+            where += ', field %s=%s' % (shown_name(field), shown(value))
         elif value is not None:
             where += ', %s' % shown(value)
         super().__init__('Invalid inventory %s%s: %s'
-                         % (source, where, reason))
+                         % (_escaped(source), where, reason))
 
 
 class DuplicateHost(InvalidInventory):
@@ -206,7 +231,8 @@ class DuplicateHost(InvalidInventory):
                          'both name host %s' % shown(name))
         self.args = ('Invalid inventory %s: %s and %s both name host %s; '
                      'every host needs a unique name'
-                     % (source, first, second, shown(name)),)
+                     % (_escaped(source), _escaped(first), _escaped(second),
+                        shown(name)),)
 
 
 class InvalidTrace(SoraException):
@@ -223,8 +249,12 @@ class InvalidTrace(SoraException):
         self.field = field
         self.value = value
         self.reason = reason
-        where = path if line is None else '%s, line %d' % (path, line)
-        detail = ', field %s=%s' % (field, shown(value)) if field else ''
+        where = _escaped(path)
+        if line is not None:
+            where += ', line %d' % line
+        detail = ''
+        if field:
+            detail = ', field %s=%s' % (shown_name(field), shown(value))
         super().__init__('Invalid trace %s%s: %s' % (where, detail, reason))
 
 

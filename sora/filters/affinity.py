@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sora import exception
 from sora.filters import base
 from sora.scheduler.host_state import HostState
 from sora.scheduler.host_table import HostTable
@@ -72,7 +73,7 @@ class AffinityFilter(base.BaseFilter):
     def rejection_reason(self, host: HostState, request: RequestSpec,
                          context: base.FilterContext) -> str:
         return (self._reason(host, request, context)
-                or 'rejected by group %s' % request.group)
+                or 'rejected by group %s' % _group(request))
 
     def _reason(self, host: HostState, request: RequestSpec,
                 context: base.FilterContext) -> str | None:
@@ -84,12 +85,17 @@ class AffinityFilter(base.BaseFilter):
         if limit is not None and count >= limit:
             if request.max_per_host is None:
                 return 'holds a member of anti-affinity group %s' % (
-                    request.group)
+                    _group(request))
             return 'holds max_per_host=%d members of group %s' % (
-                limit, request.group)
+                limit, _group(request))
         if request.group_policy == 'affinity' and count == 0:
             placed = any(n in host.table and c > 0
                          for n, c in members.items())
             if placed:
-                return 'not a host of affinity group %s' % request.group
+                return 'not a host of affinity group %s' % _group(request)
         return None
+
+
+def _group(request: RequestSpec) -> str:
+    """Return the request's group name as reasons show it."""
+    return exception.shown_name(request.group or '')

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sora import exception
 from sora.filters import base
 from sora.scheduler.host_state import HostState
 from sora.scheduler.host_table import HostTable
@@ -43,4 +44,5 @@ class AvailabilityZoneFilter(base.BaseFilter):
         return [self._reason(request)] * len(rows)
 
     def _reason(self, request: RequestSpec) -> str:
-        return 'not in zone %s' % request.availability_zone
+        return 'not in zone %s' % exception.shown_name(
+            request.availability_zone or '')

@@ -77,6 +77,6 @@ class GpuFilter(base.BaseFilter):
             codes = [code for code, model in enumerate(hosts.gpu_models)
                      if model in request.gpu_models]
             reasons[~np.isin(hosts.gpu_model[rows], codes)] = (
-                'GPU model not in %s' % '|'.join(sorted(request.gpu_models)))
+                fit.model_reason(request))
         reasons[total == 0] = 'no GPU'
         return reasons.tolist()

@@ -9,6 +9,7 @@ import weakref
 import numpy as np
 from oslo_config import cfg
 
+from sora import exception
 from sora.filters import base
 from sora.scheduler.host_state import HostState
 from sora.scheduler.host_table import HostTable
@@ -77,7 +78,9 @@ class LabelsFilter(base.BaseFilter):
         missing = self._missing(host.labels, request)
         if missing is None:
             return 'no required label'
-        return 'no label %s=%s' % missing
+        key, value = missing
+        return 'no label %s=%s' % (exception.shown_name(key),
+                                   exception.shown_name(value))
 
     def _missing(self, labels: Mapping[str, str], request: RequestSpec
                  ) -> tuple[str, str] | None:

@@ -40,6 +40,15 @@ class InventorySource(abc.ABC):
         """Return each host with its location, such as ``line 4``."""
 
 
+def located(location: str, name: str) -> str:
+    """Return a host's location with its name, such as ``line 4 (node1)``.
+
+    The name is escaped and shortened as ``exception.shown_name`` does, so
+    a name with control characters never reaches the terminal raw.
+    """
+    return '%s (%s)' % (location, exception.shown_name(name))
+
+
 def check_path(conf: cfg.ConfigOpts,
                fix: str = 'set a path, or remove the option to use the '
                           'sample inventory') -> None:

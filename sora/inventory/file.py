@@ -41,6 +41,13 @@ from sora.scheduler import units
 
 SAMPLE = 'sample_inventory.json'
 
+# json parses nested arrays and objects by recursion, so a file nested
+# deeper than Python's recursion limit (1000 by default) raises
+# RecursionError. An inventory needs three levels.
+NESTED_TOO_DEEP = ('not valid JSON for an inventory: arrays or objects are '
+                   'nested deeper than Python can parse; an inventory '
+                   'needs only {"hosts": [{...}]}')
+
 
 def sample_path() -> str:
     """Return the path of the sample inventory that ships with sora."""
@@ -88,7 +95,7 @@ class FileInventory(base.InventorySource):
                     source, location, None, entry,
                     'expected an object for each host')
             if isinstance(entry.get('name'), str):
-                location += ' (%s)' % entry['name']
+                location = base.located(location, entry['name'])
             try:
                 hosts.append((Host.from_mapping(entry), location))
             except units.FieldError as error:
@@ -119,6 +126,9 @@ def _load_json(path: str) -> object:
         raise exception.InvalidInventory(
             path, None, None, None, 'not valid JSON: a number has more than '
             '4300 digits; use a smaller value') from None
+    except RecursionError:
+        raise exception.InvalidInventory(
+            path, None, None, None, NESTED_TOO_DEEP) from None
 
 
 class _RepeatedKey(Exception):

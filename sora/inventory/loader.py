@@ -9,6 +9,7 @@ from oslo_log import log as logging
 
 from sora import conf as sora_conf
 from sora import exception
+from sora.inventory import base as inventory_base
 from sora import plugins
 from sora.scheduler.host import Host
 
@@ -23,7 +24,8 @@ def check_unique(hosts: Iterable[Host | tuple[Host, str]],
         host, location = (item if isinstance(item, tuple)
                           else (item, 'position %d' % position))
         # The message names the host once, so drop it from the locations.
-        location = location.removesuffix(' (%s)' % host.name)
+        location = location.removesuffix(
+            inventory_base.located('', host.name))
         if host.name in seen:
             raise exception.DuplicateHost(source, seen[host.name], location,
                                           host.name)

@@ -63,9 +63,9 @@ class OpenbCsvInventory(base.InventorySource):
                 continue
             if len(row) != len(COLUMNS):
                 raise exception.InvalidInventory(
-                    path, location, None, row, 'expected %d columns, got %d;'
-                    ' the header is %s' % (len(COLUMNS), len(row),
-                                           ','.join(COLUMNS)))
+                    path, location, None, ','.join(row), 'expected %d '
+                    'columns, got %d; the header is %s'
+                    % (len(COLUMNS), len(row), ','.join(COLUMNS)))
             name, cpu_milli, memory, gpus, model = (v.strip() for v in row)
             try:
                 host = Host(
@@ -78,5 +78,5 @@ class OpenbCsvInventory(base.InventorySource):
                 raise exception.InvalidInventory(
                     path, location, error.field, error.value, error.reason
                 ) from None
-            hosts.append((host, '%s (%s)' % (location, name)))
+            hosts.append((host, base.located(location, name)))
         return hosts

@@ -201,7 +201,10 @@ def _quiet_decisions(conf: cfg.ConfigOpts):
 
 
 def _check_writable(path: str) -> None:
-    """Raise InvalidArgument unless the folder of ``path`` is writable.
+    """Raise InvalidArgument unless ``path`` can take the figure.
+
+    The folder must exist, the file must be creatable, and the extension
+    must name a format that matplotlib's Agg backend writes.
 
     This runs before the replay, which may take minutes, so that a typo in
     --plot does not waste them.
@@ -219,6 +222,29 @@ def _check_writable(path: str) -> None:
         raise exception.InvalidArgument(
             '--plot', path, 'it is a folder; give a file name such as '
             'allocation.png')
+
+    extension = os.path.splitext(path)[1].lstrip('.').lower()
+    formats = plot.supported_formats()
+    if extension not in formats:
+        raise exception.InvalidArgument(
+            '--plot', path, 'the extension names no format that matplotlib '
+            'writes; end the file name with one of %s'
+            % ', '.join('.' + name for name in formats))
+
+    # Opening for append creates the file without truncating one that is
+    # there, and fails as saving would on a read-only file or a name that
+    # is too long. A file created here is removed, so a replay that fails
+    # later leaves nothing behind.
+    existed = os.path.exists(path)
+    try:
+        with open(path, 'a'):
+            pass
+    except OSError as error:
+        raise exception.InvalidArgument(
+            '--plot', path, 'the file cannot be written (%s); choose '
+            'another path' % error.strerror) from None
+    if not existed:
+        os.remove(path)
 
 
 def plural(count: int, noun: str) -> str:

@@ -45,19 +45,34 @@ def parse_departure(field: str, value: str, arrival: float) -> float | None:
     return departure
 
 
-def parse_models(value: str) -> frozenset[str]:
-    """Return the GPU models of a ``|``-separated list; empty means any."""
+def parse_models(value: str, field: str = 'gpu_models') -> frozenset[str]:
+    """Return the GPU models of a ``|``-separated list; empty means any.
+
+    An empty model name, as in ``|`` or ``T4||P100``, raises FieldError
+    naming ``field``, because dropping it would let the workload run on
+    any model.
+    """
     if not value:
         return _ANY_MODEL
-    return frozenset(m.strip() for m in value.split('|') if m.strip())
+    models = [model.strip() for model in value.split('|')]
+    if not all(models):
+        raise units.FieldError(field, value, 'a GPU model name is empty; '
+                               'separate non-empty names with |, or leave '
+                               'the field empty for any model')
+    return frozenset(models)
 
 
 def build_request(name: str, **amounts: object) -> RequestSpec:
     """Build a RequestSpec, reporting its errors as field errors.
 
-    The amounts are parsed before, so the only check left to fail here is
-    a GPU share that does not suit the card count, reported on gpu_milli.
+    The amounts are parsed before, so the checks left to fail here are a
+    name with control characters, which would reach logs raw as the request
+    id, and a GPU share that does not suit the card count, reported on
+    gpu_milli.
     """
+    if not name.isprintable():
+        raise units.FieldError('name', name, 'remove the control characters '
+                               'or line breaks')
     try:
         return RequestSpec(request_id=name, **amounts)  # type: ignore
     except exception.InvalidRequest as error:

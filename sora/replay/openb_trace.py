@@ -53,7 +53,7 @@ def parse_row(values: Mapping[str, str], position: int,
         # A pod without cards records its share as 0; the share of such a
         # request is never read, so it keeps the default of a whole card.
         gpu_milli = 1000
-    models = fields.parse_models(values.get('gpu_spec', ''))
+    models = fields.parse_models(values.get('gpu_spec', ''), 'gpu_spec')
 
     if 'creation_time' in values:
         arrival = fields.parse_time('creation_time',

@@ -42,6 +42,17 @@ def require_matplotlib():
     return importlib.import_module('matplotlib.pyplot')
 
 
+def supported_formats() -> list[str]:
+    """Return the file extensions that the Agg backend writes, sorted.
+
+    matplotlib picks the format from the extension of the path, so this
+    is also the list of extensions that --plot accepts.
+    """
+    require_matplotlib()
+    backend_agg = importlib.import_module('matplotlib.backends.backend_agg')
+    return sorted(backend_agg.FigureCanvasAgg.get_supported_filetypes())
+
+
 def _save(figure, path: str) -> None:
     try:
         figure.savefig(path, dpi=110)

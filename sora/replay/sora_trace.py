@@ -15,6 +15,7 @@ The header names these nine columns, in any order::
   from 1 to 1000; empty means whole cards. With ``gpus = 0`` only empty,
   0 and 1000 are accepted, because a share of no card means nothing.
 * ``gpu_models``: acceptable GPU models separated by ``|``; empty means any.
+  An empty name between separators, as in ``T4||P100``, is rejected.
 * ``name``: the workload's name; empty means ``line-N``, N being the line.
 
 For example::

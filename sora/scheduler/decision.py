@@ -7,6 +7,7 @@ that another scheduler changed the chosen host first (ClaimConflict).
 
 from __future__ import annotations
 
+import collections
 from collections.abc import Callable
 
 import numpy as np
@@ -81,8 +82,7 @@ def decide(store: state_base.StateStore, pipeline: pipeline_mod.Pipeline,
                       ', '.join(alternates) or 'none')
         return Selection(name, claim, alternates)
 
-    raise exception.NoValidHost(len(table), {'claim failed': len(names)},
-                                request.request_id)
+    raise claims_failed(table, pipeline, request, context, rows, order)
 
 
 def no_valid_host(table: HostTable, pipeline: pipeline_mod.Pipeline,
@@ -90,6 +90,31 @@ def no_valid_host(table: HostTable, pipeline: pipeline_mod.Pipeline,
                   context: FilterContext) -> exception.NoValidHost:
     """Return NoValidHost with a count of hosts per reason, and log it."""
     reasons = pipeline.explain(table, request, context)
+    error = exception.NoValidHost(len(table), reasons, request.request_id)
+    LOG.info('Request %s: %s', request.request_id, error.summary())
+    return error
+
+
+def claims_failed(table: HostTable, pipeline: pipeline_mod.Pipeline,
+                  request: RequestSpec, context: FilterContext,
+                  candidates: np.ndarray,
+                  tried: list[int]) -> exception.NoValidHost:
+    """Return NoValidHost after every ranked host failed its claim.
+
+    Every host is counted: a host that the filters rejected under the
+    filter's reason, and a host that passed them under the claim check's
+    own reason (fit.shortfall), so that with few or no filters enabled the
+    reasons still name the resource that is short. A host that passed the
+    filters and fits, but whose claim failed anyway, counts as "claim
+    failed", and one that was never tried as "not tried".
+    """
+    reasons = collections.Counter(pipeline.explain(table, request, context))
+    tried_rows = set(tried)
+    for row in candidates:
+        reason = fit.shortfall(table, int(row), request)
+        if reason is None:
+            reason = 'claim failed' if row in tried_rows else 'not tried'
+        reasons[reason] += 1
     error = exception.NoValidHost(len(table), reasons, request.request_id)
     LOG.info('Request %s: %s', request.request_id, error.summary())
     return error

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sora import exception
 from sora.scheduler.host_table import CARD_MILLI
 from sora.scheduler.host_table import HostTable
 from sora.scheduler.request import RequestSpec
@@ -110,8 +111,7 @@ def gpu_shortfall(table: HostTable, row: int,
     if request.gpu_models:
         model = table.gpu_models[table.gpu_model.item(row)]
         if model not in request.gpu_models:
-            return 'GPU model not in %s' % '|'.join(
-                sorted(request.gpu_models))
+            return model_reason(request)
     if cards < request.gpus:
         return 'fewer than %d GPU cards' % request.gpus
     if table.gpu_cards_for(row, request.gpus, request.gpu_milli) is None:
@@ -121,6 +121,16 @@ def gpu_shortfall(table: HostTable, row: int,
             return 'no free GPU card'
         return 'fewer than %d free GPU cards' % request.gpus
     return None
+
+
+def model_reason(request: RequestSpec) -> str:
+    """Return the reason for a host whose GPU model the request excludes.
+
+    The models are joined with ``|`` in sorted order and shortened as one
+    text, so that the reason stays one line however many models are listed.
+    """
+    models = '|'.join(sorted(request.gpu_models))
+    return 'GPU model not in %s' % exception.shown_name(models)
 
 
 def shortfall(table: HostTable, row: int,

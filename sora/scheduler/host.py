@@ -32,7 +32,7 @@ class Host:
     are two hosts; a name has at most MAX_NAME_LENGTH (255) printable
     characters, without leading or trailing whitespace. Zones, GPU models
     and label keys and values must be text: numbers are refused, not
-    converted.
+    converted. A label key must not be empty.
     """
 
     name: str
@@ -163,3 +163,6 @@ def check_labels(labels: object) -> None:
             raise units.FieldError('labels', {key: value},
                                    'label keys and values must be text; '
                                    'quote numbers')
+        if not key:
+            raise units.FieldError('labels', {key: value},
+                                   'a label key must not be empty')

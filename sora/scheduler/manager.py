@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-import math
 import threading
 import time
 import weakref
@@ -19,6 +18,7 @@ from sora.filters.base import FilterContext
 from sora.inventory import loader as inventory_loader
 from sora.inventory import merge as inventory_merge
 from sora import plugins
+from sora.scheduler import checks
 from sora.scheduler import decision
 from sora.scheduler.host import Host
 from sora.scheduler import pipeline as pipeline_mod
@@ -30,13 +30,6 @@ from sora.state import base as state_base
 from sora.state import loader as state_loader
 
 LOG = logging.getLogger(__name__)
-
-# The latest report time that report_usage takes, in seconds since the
-# epoch: 10**12 s is about the year 33,700. With the lower bound of 0 it
-# rejects times such as -1e300 or 1e300 that are plainly mistyped.
-# NOTE: a time between now and this bound is still accepted, and the
-# enabled filter then counts the host as reporting until that time.
-MAX_REPORT_TIME = 1e12
 
 
 def default_sources() -> dict[str, plugins.PluginSource]:
@@ -221,6 +214,8 @@ class SchedulerManager:
         return self.store.load(hosts)
 
     def add_host(self, host: Host) -> None:
+        """Add a host that is not in the host state yet."""
+        checks.check_host(host)
         self.store.add_host(host)
 
     def update_host(self, host: Host) -> None:
@@ -229,11 +224,12 @@ class SchedulerManager:
         The host keeps its claims. An update with fewer GPU cards than its
         claims use raises CardsInUse and changes nothing.
         """
+        checks.check_host(host)
         self.store.update_host(host)
 
     def remove_host(self, name: str, force: bool = False) -> list[Claim]:
         """Remove a host; a host with claims needs ``force=True``."""
-        _check_name('name', name, 'a host name')
+        checks.check_name('name', name, 'a host name')
         if not isinstance(force, bool):
             raise exception.InvalidArgument(
                 'force', force, 'expected True or False')
@@ -246,8 +242,10 @@ class SchedulerManager:
         """Record a host's heartbeat and its usage outside sora's claims.
 
         ``at`` is the time of the report in seconds since the epoch, from 0
-        to MAX_REPORT_TIME; None means now.
+        to ``checks.MAX_CLOCK_SKEW`` (300) seconds ahead of this machine's
+        clock; None means now.
         """
+        checks.check_name('name', name, 'a host name')
         used = {key: value for key, value in (
             ('memory_mb', memory_mb_used),
             ('vcpus_milli', vcpus_milli_used),
@@ -258,13 +256,8 @@ class SchedulerManager:
                 raise exception.InvalidRequest(
                     key + '_used', value, 'expected an integer from 0 to %d'
                     % units.MAX_AMOUNT)
-        if at is not None and (isinstance(at, bool)
-                               or not isinstance(at, (int, float))
-                               or not math.isfinite(at)
-                               or not 0 <= at <= MAX_REPORT_TIME):
-            raise exception.InvalidRequest(
-                'at', at, 'expected seconds since the epoch from 0 to %g, '
-                'such as time.time(), or None for now' % MAX_REPORT_TIME)
+        if at is not None:
+            checks.check_report_time(at)
         self.store.report(name, used, at)
 
     # -- decisions --------------------------------------------------------
@@ -276,7 +269,7 @@ class SchedulerManager:
         request is all or nothing: when one instance finds no host, the
         claims of the others are released and NoValidHost is raised.
         """
-        _check_request(request)
+        checks.check_request(request)
         placed: list[Selection] = []
         with self.store.lock:
             # Taken once, under the lock that a reload also needs to swap
@@ -344,8 +337,8 @@ class SchedulerManager:
         changed the host first, the check runs again on the host's new
         state, up to ``[scheduler] claim_retries`` times.
         """
-        _check_name('host', host, 'a host name')
-        _check_request(request)
+        checks.check_name('host', host, 'a host name')
+        checks.check_request(request)
         with self.store.lock:
             pipeline = self._pipeline
             for _attempt in range(pipeline.settings.claim_retries):
@@ -360,7 +353,8 @@ class SchedulerManager:
         if isinstance(claim, Selection):
             claim = claim.claim
         claim_id = claim.claim_id if isinstance(claim, Claim) else claim
-        _check_name('claim', claim_id, 'a Claim, a Selection or a claim id')
+        checks.check_name('claim', claim_id,
+                          'a Claim, a Selection or a claim id')
         return self.store.release(claim_id)
 
     def _filter_context(self, request: RequestSpec) -> FilterContext:
@@ -425,18 +419,3 @@ def _log_dropped(dropped: list[Claim], hosts: list[Host]) -> None:
     for claim in dropped:
         LOG.warning('Dropped claim %s: %s', claim.claim_id,
                     inventory_merge.drop_reason(claim, by_name))
-
-
-def _check_request(request: object) -> None:
-    """Raise InvalidRequest unless ``request`` is a RequestSpec."""
-    if not isinstance(request, RequestSpec):
-        raise exception.InvalidRequest(
-            'request', request, 'expected a RequestSpec; build one with '
-            'RequestSpec.build()')
-
-
-def _check_name(argument: str, value: object, expected: str) -> None:
-    """Raise InvalidArgument unless ``value`` is non-empty text."""
-    if not isinstance(value, str) or not value:
-        raise exception.InvalidArgument(argument, value,
-                                        'expected %s as text' % expected)

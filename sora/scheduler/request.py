@@ -27,7 +27,9 @@ class RequestSpec:
     Amounts are at most ``units.MAX_AMOUNT`` (2**48) and ``gpus`` at most
     ``units.MAX_GPUS`` (64). ``gpu_models``, ``same_host`` and
     ``different_host`` are frozensets of non-empty names;
-    ``required_labels`` maps text keys to text values.
+    ``required_labels`` maps non-empty text keys to text values, and
+    ``group`` is a non-empty name or None. ``availability_zone`` of None or
+    an empty string both mean that the request asks for no zone.
     """
 
     memory_mb: int = 0
@@ -124,11 +126,18 @@ class RequestSpec:
                 'required_labels', labels,
                 'expected a mapping of text keys to text values, such as '
                 "{'rack': 'r1'}")
+        if '' in labels:
+            raise exception.InvalidRequest(
+                'required_labels', labels, 'a label key must not be empty')
         for field in ('availability_zone', 'group', 'group_policy'):
             value = getattr(self, field)
             if value is not None and not isinstance(value, str):
                 raise exception.InvalidRequest(field, value,
                                                'expected text or None')
+        if self.group == '':
+            raise exception.InvalidRequest(
+                'group', self.group, 'expected a non-empty group name, or '
+                'None for no group')
         if not isinstance(self.request_id, str) or not self.request_id:
             raise exception.InvalidRequest('request_id', self.request_id,
                                            'expected a non-empty text id')

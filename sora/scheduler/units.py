@@ -50,8 +50,8 @@ class FieldError(exception.InvalidValue, ValueError):
         self.field = field
         self.value = value
         self.reason = reason
-        super().__init__('%s=%s: %s' % (field, exception.shown(value),
-                                        reason))
+        super().__init__('%s=%s: %s' % (exception.shown_name(field),
+                                        exception.shown(value), reason))
 
 
 def _to_decimal(field: str, value: object) -> decimal.Decimal:

@@ -2,8 +2,10 @@
 
 import collections
 import threading
+import time
 
 from sora import exception
+from sora.scheduler import checks
 from sora.scheduler.host import Host
 from sora.scheduler.manager import SchedulerManager
 from sora.scheduler.request import RequestSpec
@@ -133,6 +135,43 @@ class HostLifecycleTest(base.TestCase):
     def test_report_unknown_host_rejected(self):
         self.assertRaises(exception.HostNotFound, self.manager.report_usage,
                           'nope')
+
+    def test_report_non_text_name_rejected(self):
+        for name in (['a'], None, 5, b'h1', ''):
+            error = self.assertRaises(
+                exception.InvalidArgument, self.manager.report_usage, name,
+                memory_mb_used=1)
+            self.assertEqual('name', error.argument)
+            self.assertIn('expected a host name as text', str(error))
+
+    def test_report_time_within_clock_skew_accepted(self):
+        table = self.manager.store.hosts
+        ahead = time.time() + checks.MAX_CLOCK_SKEW / 2
+
+        self.manager.report_usage('h2', at=ahead)
+
+        self.assertEqual(ahead, table.last_report[table.row('h2')])
+
+    def test_report_time_far_ahead_rejected(self):
+        table = self.manager.store.hosts
+        before = table.last_report[table.row('h2')]
+        ahead = time.time() + checks.MAX_CLOCK_SKEW * 2
+
+        error = self.assertRaises(exception.InvalidRequest,
+                                  self.manager.report_usage, 'h2', at=ahead)
+
+        self.assertEqual('at', error.field)
+        self.assertIn('at most 300 s ahead is accepted', str(error))
+        self.assertEqual(before, table.last_report[table.row('h2')])
+
+    def test_non_host_rejected_by_add_and_update(self):
+        for method in (self.manager.add_host, self.manager.update_host):
+            for value in ('h3', {'name': 'h3'}, None):
+                error = self.assertRaises(exception.InvalidArgument, method,
+                                          value)
+                self.assertEqual('host', error.argument)
+                self.assertIn('expected a Host', str(error))
+        self.assertEqual(['h1', 'h2'], list(self.manager.store.hosts.names))
 
     def test_remove_host_with_claims_rejected(self):
         first = self.manager.claim('h1', RequestSpec(memory_mb=1024))

@@ -123,3 +123,34 @@ class CommandLineTest(base.TestCase):
         self.assertIn("Invalid value 'rack' for --label: expected "
                       "KEY=VALUE", err)
         self.assertNotIn('Traceback', err)
+
+
+class ClaimsFailedTest(base.TestCase):
+    """Without filters, the claim check's reasons explain a failure."""
+
+    def test_every_host_counted_by_resource(self):
+        self.flags(group='filter_scheduler', enabled_filters=[])
+        hosts = [placement.host(vcpus=8, **fields) for fields in HOSTS]
+        manager = placement.manager(self, hosts)
+
+        error = self.assertRaises(
+            exception.NoValidHost, manager.select_destinations,
+            RequestSpec(memory_mb=99999999))
+
+        self.assertEqual(5, error.total_hosts)
+        self.assertEqual({'memory_mb larger than the host': 5},
+                         error.reasons)
+
+    def test_filtered_and_claimed_hosts_both_counted(self):
+        self.flags(group='filter_scheduler', enabled_filters=['enabled'])
+        hosts = [placement.host(vcpus=8, **fields) for fields in HOSTS]
+        manager = placement.manager(self, hosts)
+
+        error = self.assertRaises(
+            exception.NoValidHost, manager.select_destinations,
+            RequestSpec(memory_mb=4096, disk_gb=1))
+
+        # full-1 and full-2 lack memory first; east-1 and east-2 fit in
+        # memory but have no disk; "off" is disabled.
+        self.assertEqual({'disabled': 1, 'not enough memory_mb': 2,
+                          'disk_gb larger than the host': 2}, error.reasons)

@@ -52,8 +52,8 @@ class RequestSpecBuildTest(base.TestCase):
              'anti-affinity'),
             ({'group_policy': 'affinity'}, 'group_policy',
              "group_policy='affinity': needs a group; set group"),
-            ({'group_policy': 'anti-affinity', 'group': ''}, 'group_policy',
-             'needs a group'),
+            ({'group_policy': 'anti-affinity', 'group': ''}, 'group',
+             'expected a non-empty group name'),
             ({'max_per_host': 0}, 'max_per_host', '1 or more'),
         ]
         for kwargs, field, message in cases:

@@ -90,3 +90,76 @@ class LongValuesInErrorsTest(base.TestCase):
                                                 self.long, 'reason'))
         self.assert_short(exception.InvalidTrace('t.csv', 2, 'name',
                                                  self.long, 'reason'))
+
+
+class LongValuesInReasonsTest(base.TestCase):
+    """Filter reasons shorten the request values they name."""
+
+    def setUp(self):
+        super().setUp()
+        self.conf([])
+        self.manager = SchedulerManager(self.conf, load_inventory=False)
+        self.manager.set_hosts([
+            Host('h1', memory_mb=1024, vcpus_milli=1000, gpus=1,
+                 gpu_model='T4'),
+            Host('h2', memory_mb=1024, vcpus_milli=1000, gpus=1,
+                 gpu_model='T4')])
+        self.long = 'x' * 5000
+
+    def assert_one_short_reason(self, **fields):
+        error = self.assertRaises(exception.NoValidHost,
+                                  self.manager.select_destinations,
+                                  RequestSpec.build(**fields))
+
+        self.assertLess(len(str(error)), SHORT_MESSAGE, str(error)[:500])
+        self.assertEqual([2], list(error.reasons.values()))
+        self.assertIn('(5000 characters)', str(error))
+        return error
+
+    def test_long_zone(self):
+        self.assert_one_short_reason(availability_zone=self.long)
+
+    def test_long_label_key_and_value(self):
+        self.assert_one_short_reason(required_labels={'k': self.long})
+        self.assert_one_short_reason(required_labels={self.long: 'v'})
+
+    def test_long_gpu_model(self):
+        self.assert_one_short_reason(gpus=1, gpu_models=self.long)
+
+    def test_many_gpu_models_shown_as_one_text(self):
+        models = ['m%04d' % number for number in range(1000)]
+
+        error = self.assertRaises(
+            exception.NoValidHost, self.manager.select_destinations,
+            RequestSpec.build(gpus=1, gpu_models=models))
+
+        self.assertLess(len(str(error)), SHORT_MESSAGE, str(error)[:500])
+        self.assertEqual([2], list(error.reasons.values()))
+
+    def test_long_group(self):
+        self.manager.select_destinations(RequestSpec.build(
+            group=self.long, group_policy='anti-affinity'))
+        self.manager.select_destinations(RequestSpec.build(
+            group=self.long, group_policy='anti-affinity'))
+
+        self.assert_one_short_reason(group=self.long,
+                                     group_policy='anti-affinity')
+
+    def test_control_characters_in_zone_escaped(self):
+        zone = 'az\n\x1b[31m\u202e'
+
+        error = self.assertRaises(
+            exception.NoValidHost, self.manager.select_destinations,
+            RequestSpec.build(availability_zone=zone))
+
+        self.assertNotIn('\x1b', str(error))
+        self.assertNotIn('\n', str(error))
+        self.assertNotIn('\u202e', str(error))
+        self.assertIn(r"'az\n\x1b[31m\u202e'", str(error))
+
+    def test_short_zone_unquoted(self):
+        error = self.assertRaises(
+            exception.NoValidHost, self.manager.select_destinations,
+            RequestSpec.build(availability_zone='az2'))
+
+        self.assertEqual({'not in zone az2': 2}, error.reasons)

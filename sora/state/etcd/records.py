@@ -80,6 +80,11 @@ def _loads(key: str, value: bytes) -> dict:
         raise exception.InvalidInventory(
             'etcd', key, None, value[:80], 'not valid JSON (%s); delete the '
             'key or load the inventory again' % error) from None
+    except RecursionError:
+        raise exception.InvalidInventory(
+            'etcd', key, None, value[:80], 'not a record: arrays or objects '
+            'are nested deeper than Python can parse; delete the key or '
+            'load the inventory again') from None
     if not isinstance(data, dict):
         raise exception.InvalidInventory(
             'etcd', key, None, data, 'expected a JSON object')

@@ -124,6 +124,43 @@ class ReplayCommandTest(base.ReplayTestCase):
         self.assertIn('(sora format, 1 workload) on 1 host, seed', out)
         self.assertIn('Skipped 1 invalid trace line:', out)
 
+    def test_plot_format_checked_before_replay(self):
+        for name in ('out.txt', 'out', 'out.png.bak'):
+            path = os.path.join(self.tmp, name)
+
+            status, out, err = self.main(self.trace, '--plot', path)
+
+            self.assertEqual(2, status, name)
+            self.assertIn('the extension names no format', err)
+            self.assertIn('.png', err)
+            self.assertEqual('', out)
+            self.assertFalse(os.path.exists(path), name)
+
+    def test_unwritable_plot_file_checked_before_replay(self):
+        # The tests may run as root, which can write any file, so the
+        # file cannot be written because its name is too long instead.
+        path = os.path.join(self.tmp, 'x' * 300 + '.png')
+
+        status, out, err = self.main(self.trace, '--plot', path)
+
+        self.assertEqual(2, status)
+        self.assertIn('the file cannot be written (File name too long)', err)
+        self.assertEqual('', out)
+
+    def test_plot_check_keeps_existing_file(self):
+        path = os.path.join(self.tmp, 'old.png')
+        with open(path, 'w') as stream:
+            stream.write('old')
+
+        missing_trace = os.path.join(self.tmp, 'missing.csv')
+
+        status, _out, err = self.main(missing_trace, '--plot', path)
+
+        self.assertEqual(2, status, err)
+        self.assertIn('cannot be read', err)
+        with open(path) as stream:
+            self.assertEqual('old', stream.read())
+
     def test_plot_folder_checked_before_replay(self):
         png = os.path.join(self.tmp, 'missing', 'out.png')
 

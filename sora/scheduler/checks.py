@@ -1,0 +1,60 @@
+"""Checks of the arguments that SchedulerManager's public methods take.
+
+Each raises a SoraException naming the argument and its value, so that a
+caller's mistake never surfaces as a TypeError from deep inside a store.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from sora import exception
+from sora.scheduler.host import Host
+from sora.scheduler.request import RequestSpec
+
+# How far ahead of this machine's clock a report time may be, in seconds.
+# A host's clock may run a little ahead of the scheduler's, but a time far
+# in the future would make the enabled filter count the host as reporting
+# until then, however long it stays silent. Five minutes is well above
+# the skew of clocks kept by NTP.
+MAX_CLOCK_SKEW = 300.0
+
+
+def check_request(request: object) -> None:
+    """Raise InvalidRequest unless ``request`` is a RequestSpec."""
+    if not isinstance(request, RequestSpec):
+        raise exception.InvalidRequest(
+            'request', request, 'expected a RequestSpec; build one with '
+            'RequestSpec.build()')
+
+
+def check_host(host: object) -> None:
+    """Raise InvalidArgument unless ``host`` is a Host."""
+    if not isinstance(host, Host):
+        raise exception.InvalidArgument(
+            'host', host, 'expected a Host; build one with Host(name, ...) '
+            'or Host.from_mapping()')
+
+
+def check_report_time(at: object) -> None:
+    """Raise InvalidRequest unless ``at`` is a report time to accept."""
+    if (isinstance(at, bool) or not isinstance(at, (int, float))
+            or not math.isfinite(at) or at < 0):
+        raise exception.InvalidRequest(
+            'at', at, 'expected seconds since the epoch from 0, such as '
+            'time.time(), or None for now')
+    now = time.time()
+    if at > now + MAX_CLOCK_SKEW:
+        raise exception.InvalidRequest(
+            'at', at, 'the time is %.4g s ahead of this machine\'s clock '
+            '(%.0f), and at most %.0f s ahead is accepted; check the '
+            'reporting host\'s clock, or pass None for now'
+            % (at - now, now, MAX_CLOCK_SKEW))
+
+
+def check_name(argument: str, value: object, expected: str) -> None:
+    """Raise InvalidArgument unless ``value`` is non-empty text."""
+    if not isinstance(value, str) or not value:
+        raise exception.InvalidArgument(argument, value,
+                                        'expected %s as text' % expected)
