@@ -148,7 +148,7 @@ class Connection:
         self.session = transport.KeepAliveSession(ca_file, cert_file,
                                                   key_file)
         errors = etcd3gw.exceptions
-        # The exception that etcd3gw raises for each HTTP status; any other
+        # The exception that etcd3gw raises for each HTTP status. Any other
         # status but 200 raises Etcd3Exception.
         self._errors_by_status: dict[int, type] = {
             500: errors.InternalServerError,
@@ -245,7 +245,7 @@ class Connection:
 
         This does what etcd3gw's ``post`` does, with the same exceptions
         for the same failures, but without its per-call lookups of status
-        names, which cost a claim more than the JSON it sends.
+        names, which cost more CPU than encoding the request body.
         """
         url = self._urls.get((id(client), path))
         if url is None:

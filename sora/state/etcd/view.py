@@ -32,6 +32,11 @@ class View:
         self.groups: dict[str, tuple[int, dict[str, int]]] = {}
         self._tombstones: dict[str, int] = {}
         self._parsed: dict[str, object] = {}
+        # Revisions of this process's own transactions that the watch has
+        # not passed yet. etcd gives each transaction its own revision, so
+        # a watched change at one of them is an echo of a write that
+        # record() has already applied.
+        self._own_revisions: set[int] = set()
         self.watched_revision = 0
 
     def reset(self, kvs: Iterable[etcd_client.KeyValue],
@@ -41,6 +46,7 @@ class View:
         self.usage.clear()
         self.groups.clear()
         self._tombstones.clear()
+        self._own_revisions.clear()
         for kv in kvs:
             self._store(kv.key, kv.value, kv.mod_revision)
         self.watched_revision = revision
@@ -92,6 +98,29 @@ class View:
                 if rev > self.watched_revision}
         self._sync_rows(touched_hosts, touched_usage)
 
+    def apply_watched(self, events: Iterable[dict]) -> None:
+        """Apply watch events as the gateway sent them, at most one a key.
+
+        Echoes of this process's own writes are skipped undecoded, but
+        still move ``watched_revision`` on.
+        """
+        changes = []
+        newest = self.watched_revision
+        own = self._own_revisions
+        for event in events:
+            item = event['kv']
+            revision = int(item.get('mod_revision', 0))
+            if revision > newest:
+                newest = revision
+            if revision in own:
+                continue
+            changes.append((event.get('type') == 'DELETE',
+                            etcd_client._kv(item)))
+        self.watched_revision = newest
+        if own:
+            self._own_revisions = {rev for rev in own if rev > newest}
+        self.apply(changes, watched=True)
+
     def observe(self, keys: Iterable[str],
                 kvs: Iterable[etcd_client.KeyValue], revision: int) -> None:
         """Apply what a read of ``keys`` at ``revision`` returned.
@@ -117,6 +146,8 @@ class View:
         ``parsed`` maps keys to their decoded records, which saves decoding
         the values again.
         """
+        if revision > self.watched_revision:
+            self._own_revisions.add(revision)
         self._parsed = parsed or {}
         try:
             self.apply([(value is None, etcd_client.KeyValue(
