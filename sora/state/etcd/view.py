@@ -83,12 +83,14 @@ class View:
         touched_hosts: set[str] = set()
         touched_usage: set[str] = set()
         for deleted, kv in changes:
-            kind = self._store(kv.key, None if deleted else kv.value,
-                               kv.mod_revision)
-            if kind == records.HOSTS:
-                touched_hosts.add(self.keys.parse(kv.key)[1])
-            elif kind == records.USAGE:
-                touched_usage.add(self.keys.parse(kv.key)[1])
+            stored = self._store(kv.key, None if deleted else kv.value,
+                                 kv.mod_revision)
+            if stored is None:
+                pass
+            elif stored[0] == records.HOSTS:
+                touched_hosts.add(stored[1])
+            elif stored[0] == records.USAGE:
+                touched_usage.add(stored[1])
             if watched:
                 self.watched_revision = max(self.watched_revision,
                                             kv.mod_revision)
@@ -157,8 +159,11 @@ class View:
             self._parsed = {}
 
     def _store(self, key: str, value: bytes | None,
-               revision: int) -> str | None:
-        """Keep one key's new value if it is newer; return its kind."""
+               revision: int) -> tuple[str, str] | None:
+        """Keep one key's new value if it is newer.
+
+        Return the key's (kind, name) when it was kept, and None otherwise.
+        """
         parsed = self.keys.parse(key)
         if parsed is None or parsed[0] == records.CLAIMS:
             return None
@@ -173,7 +178,7 @@ class View:
         if value is None:
             records_of.pop(name, None)
             self._tombstones[key] = revision
-            return kind
+            return parsed
 
         self._tombstones.pop(key, None)
         if key in self._parsed:
@@ -186,7 +191,7 @@ class View:
         else:
             self.groups[name] = (revision,
                                  records.decode_group(key, value))
-        return kind
+        return parsed
 
     def _sync_rows(self, hosts: set[str], usage: set[str]) -> None:
         table = self.table
