@@ -85,12 +85,12 @@ class View:
         for deleted, kv in changes:
             stored = self._store(kv.key, None if deleted else kv.value,
                                  kv.mod_revision)
-            if stored is None:
-                pass
-            elif stored[0] == records.HOSTS:
-                touched_hosts.add(stored[1])
-            elif stored[0] == records.USAGE:
-                touched_usage.add(stored[1])
+            if stored is not None:
+                kind, name = stored
+                if kind == records.HOSTS:
+                    touched_hosts.add(name)
+                elif kind == records.USAGE:
+                    touched_usage.add(name)
             if watched:
                 self.watched_revision = max(self.watched_revision,
                                             kv.mod_revision)

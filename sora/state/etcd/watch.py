@@ -1,11 +1,11 @@
 """A watch on the hosts and usage keys, read by a background thread.
 
 The thread only parses the gateway's stream and queues each message's
-events undecoded. The
-store applies the queued changes under its lock before each decision, so the
-host table is never changed behind a decision's back. When the stream ends
-(etcd stopped, the watched revision was compacted, the connection dropped),
-the thread records why and exits, and the store reads everything again.
+events undecoded. The store applies the queued changes under its lock
+before each decision, so the host table is never changed behind a
+decision's back. When the stream ends (etcd stopped, the watched revision
+was compacted, the connection dropped), the thread records why and exits,
+and the store reads everything again.
 """
 
 from __future__ import annotations
