@@ -110,6 +110,7 @@ def worker(args: argparse.Namespace) -> int:
 
     started = time.time()
     cpu_started = time.process_time()
+    times_started = os.times()
     failures = 0
     for _ in range(args.decisions):
         try:
@@ -117,8 +118,10 @@ def worker(args: argparse.Namespace) -> int:
         except exception.NoValidHost:
             failures += 1
     finished = time.time()
+    times = os.times()
     print(json.dumps({'started': started, 'finished': finished,
                       'cpu': time.process_time() - cpu_started,
+                      'system_cpu': times.system - times_started.system,
                       'failures': failures,
                       'claims_retried': store.claims_retried, **timings}))
     store.close()
@@ -176,6 +179,8 @@ def _measure(server, node_list: str, processes: int, decisions: int,
                                / total, 3),
         'scheduler_cpu_ms': round(1000 * sum(r['cpu'] for r in reports)
                                   / total, 3),
+        'scheduler_system_cpu_ms': round(
+            1000 * sum(r['system_cpu'] for r in reports) / total, 3),
         'etcd_cpu_ms': round(1000 * etcd_cpu / total, 3),
     }
 

@@ -1,5 +1,7 @@
 """The etcd store's local copy applies changes by revision."""
 
+import base64
+
 from sora.scheduler.host import Host
 from sora.scheduler.host_table import HostTable
 from sora.scheduler.selection import Claim
@@ -19,6 +21,16 @@ def _host_kv(host, revision):
 def _usage_kv(name, usage, revision):
     return etcd_client.KeyValue(KEYS.usage(name), usage.encode().encode(),
                                 revision)
+
+
+def _event(key, value, revision):
+    """Return a watch event as etcd's JSON gateway sends it."""
+    item = {'key': base64.b64encode(key.encode()).decode(),
+            'mod_revision': str(revision)}
+    if value is None:
+        return {'type': 'DELETE', 'kv': item}
+    item['value'] = base64.b64encode(value).decode()
+    return {'kv': item}
 
 
 class ViewTest(base.TestCase):
@@ -102,3 +114,50 @@ class ViewTest(base.TestCase):
                                                       b'{}', 30))])
 
         self.assertEqual(generation, self.table.generation)
+
+    def test_foreign_watched_write_applied(self):
+        self.view.apply_watched([_event(KEYS.usage('h1'),
+                                        self.claimed.encode().encode(), 5)])
+
+        self.assertEqual(3072, self.free())
+        self.assertEqual(5, self.view.usage_of('h1')[0])
+        self.assertEqual(5, self.view.watched_revision)
+
+    def test_own_write_echo_skipped_undecoded(self):
+        self.view.record([(KEYS.usage('h1'), self.claimed.encode())], 9)
+
+        # The value is not valid base64, so decoding it would raise.
+        echo = _event(KEYS.usage('h1'), b'', 9)
+        echo['kv']['value'] = 'A'
+        self.view.apply_watched([echo])
+
+        self.assertEqual(3072, self.free())
+        self.assertEqual(9, self.view.usage_of('h1')[0])
+        self.assertEqual(9, self.view.watched_revision)
+
+    def test_own_revisions_forgotten_once_watched(self):
+        self.view.record([(KEYS.usage('h1'), self.claimed.encode())], 9)
+        self.view.record([(KEYS.usage('h1'), self.usage.encode())], 11)
+
+        self.view.apply_watched([_event(KEYS.usage('h1'), b'', 9)])
+
+        self.assertEqual({11}, self.view._own_revisions)
+
+    def test_own_delete_echo_clears_tombstone(self):
+        self.view.record([(KEYS.host('h1'), None)], 10)
+
+        self.view.apply_watched([_event(KEYS.host('h1'), None, 10)])
+        self.view.apply_watched([
+            _event(KEYS.host('h1'), records.encode_host(self.host).encode(),
+                   12),
+            _event(KEYS.usage('h1'), self.claimed.encode().encode(), 12)])
+
+        self.assertEqual(['h1'], self.table.names)
+        self.assertEqual(3072, self.free())
+
+    def test_foreign_watched_delete_applied(self):
+        self.view.apply_watched([_event(KEYS.host('h1'), None, 7),
+                                 _event(KEYS.usage('h1'), None, 7)])
+
+        self.assertEqual([], self.table.names)
+        self.assertEqual(0, self.view.host_revision('h1'))

@@ -69,8 +69,8 @@ class Keys:
         return None
 
 
-def _dumps(data: object) -> str:
-    return json.dumps(data, separators=(',', ':'), sort_keys=True)
+# json.dumps builds a new encoder for every call with these settings.
+_dumps = json.JSONEncoder(separators=(',', ':'), sort_keys=True).encode
 
 
 def _loads(key: str, value: bytes) -> dict:
@@ -182,9 +182,11 @@ def decode_host(key: str, value: bytes) -> Host:
             'inventory again' % error) from None
 
 
+_CLAIM_FIELDS = tuple(field.name for field in dataclasses.fields(Claim))
+
+
 def encode_claim(claim: Claim) -> str:
-    fields = {f.name: getattr(claim, f.name)
-              for f in dataclasses.fields(Claim)}
+    fields = {name: getattr(claim, name) for name in _CLAIM_FIELDS}
     fields['gpu_cards'] = list(claim.gpu_cards)
     return _dumps(fields)
 

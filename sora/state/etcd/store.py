@@ -113,12 +113,14 @@ class EtcdStore(base.StateStore):
     def _drain(self, watch: watch_mod.Watch) -> None:
         # Only the last change of each key matters, and the watch delivers
         # changes in revision order, so earlier ones are skipped undecoded.
+        # Events are grouped by their base64 key, which identifies a key as
+        # uniquely as the decoded one.
         latest = {}
         while not watch.changes.empty():
-            for deleted, kv in watch.changes.get_nowait():
-                latest[kv.key] = (deleted, kv)
+            for event in watch.changes.get_nowait():
+                latest[event['kv']['key']] = event
         if latest:
-            self.view.apply(latest.values(), watched=True)
+            self.view.apply_watched(latest.values())
 
     def reread(self, hosts: Iterable[str]) -> None:
         """Read the records of ``hosts`` from etcd now."""

@@ -239,7 +239,9 @@ class KeepAliveSession:
             if connection is None:
                 connection = _Connection(self._connect(target, connect))
                 self._connections[target.key] = connection
-            connection.sock.settimeout(read)
+            # settimeout costs a system call even when nothing changes.
+            if connection.sock.gettimeout() != read:
+                connection.sock.settimeout(read)
             connection.sock.sendall(data)
             head = _Head(connection.reader)
             body = _read_body(connection.reader, head)

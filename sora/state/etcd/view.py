@@ -32,6 +32,11 @@ class View:
         self.groups: dict[str, tuple[int, dict[str, int]]] = {}
         self._tombstones: dict[str, int] = {}
         self._parsed: dict[str, object] = {}
+        # Revisions of this process's own transactions that the watch has
+        # not passed yet. etcd gives each transaction its own revision, so
+        # a watched change at one of them is an echo of a write that
+        # record() has already applied.
+        self._own_revisions: set[int] = set()
         self.watched_revision = 0
 
     def reset(self, kvs: Iterable[etcd_client.KeyValue],
@@ -41,6 +46,7 @@ class View:
         self.usage.clear()
         self.groups.clear()
         self._tombstones.clear()
+        self._own_revisions.clear()
         for kv in kvs:
             self._store(kv.key, kv.value, kv.mod_revision)
         self.watched_revision = revision
@@ -77,12 +83,14 @@ class View:
         touched_hosts: set[str] = set()
         touched_usage: set[str] = set()
         for deleted, kv in changes:
-            kind = self._store(kv.key, None if deleted else kv.value,
-                               kv.mod_revision)
-            if kind == records.HOSTS:
-                touched_hosts.add(self.keys.parse(kv.key)[1])
-            elif kind == records.USAGE:
-                touched_usage.add(self.keys.parse(kv.key)[1])
+            stored = self._store(kv.key, None if deleted else kv.value,
+                                 kv.mod_revision)
+            if stored is not None:
+                kind, name = stored
+                if kind == records.HOSTS:
+                    touched_hosts.add(name)
+                elif kind == records.USAGE:
+                    touched_usage.add(name)
             if watched:
                 self.watched_revision = max(self.watched_revision,
                                             kv.mod_revision)
@@ -91,6 +99,29 @@ class View:
                 key: rev for key, rev in self._tombstones.items()
                 if rev > self.watched_revision}
         self._sync_rows(touched_hosts, touched_usage)
+
+    def apply_watched(self, events: Iterable[dict]) -> None:
+        """Apply watch events as the gateway sent them, at most one a key.
+
+        Echoes of this process's own writes are skipped undecoded, but
+        still move ``watched_revision`` on.
+        """
+        changes = []
+        newest = self.watched_revision
+        own = self._own_revisions
+        for event in events:
+            item = event['kv']
+            revision = int(item.get('mod_revision', 0))
+            if revision > newest:
+                newest = revision
+            if revision in own:
+                continue
+            changes.append((event.get('type') == 'DELETE',
+                            etcd_client._kv(item)))
+        self.watched_revision = newest
+        if own:
+            self._own_revisions = {rev for rev in own if rev > newest}
+        self.apply(changes, watched=True)
 
     def observe(self, keys: Iterable[str],
                 kvs: Iterable[etcd_client.KeyValue], revision: int) -> None:
@@ -117,6 +148,8 @@ class View:
         ``parsed`` maps keys to their decoded records, which saves decoding
         the values again.
         """
+        if revision > self.watched_revision:
+            self._own_revisions.add(revision)
         self._parsed = parsed or {}
         try:
             self.apply([(value is None, etcd_client.KeyValue(
@@ -126,8 +159,11 @@ class View:
             self._parsed = {}
 
     def _store(self, key: str, value: bytes | None,
-               revision: int) -> str | None:
-        """Keep one key's new value if it is newer; return its kind."""
+               revision: int) -> tuple[str, str] | None:
+        """Keep one key's new value if it is newer.
+
+        Return the key's (kind, name) when it was kept, and None otherwise.
+        """
         parsed = self.keys.parse(key)
         if parsed is None or parsed[0] == records.CLAIMS:
             return None
@@ -142,7 +178,7 @@ class View:
         if value is None:
             records_of.pop(name, None)
             self._tombstones[key] = revision
-            return kind
+            return parsed
 
         self._tombstones.pop(key, None)
         if key in self._parsed:
@@ -155,7 +191,7 @@ class View:
         else:
             self.groups[name] = (revision,
                                  records.decode_group(key, value))
-        return kind
+        return parsed
 
     def _sync_rows(self, hosts: set[str], usage: set[str]) -> None:
         table = self.table

@@ -1,10 +1,11 @@
 """A watch on the hosts and usage keys, read by a background thread.
 
-The thread only parses the gateway's stream and queues each change. The
-store applies the queued changes under its lock before each decision, so the
-host table is never changed behind a decision's back. When the stream ends
-(etcd stopped, the watched revision was compacted, the connection dropped),
-the thread records why and exits, and the store reads everything again.
+The thread only parses the gateway's stream and queues each message's
+events undecoded. The store applies the queued changes under its lock
+before each decision, so the host table is never changed behind a
+decision's back. When the stream ends (etcd stopped, the watched revision
+was compacted, the connection dropped), the thread records why and exits,
+and the store reads everything again.
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ LOG = logging.getLogger(__name__)
 class Watch:
     """Streams every change under ``prefix`` from ``start_revision`` on.
 
-    ``changes`` receives one list of (deleted, KeyValue) pairs per message.
+    ``changes`` receives the list of events of each message as the gateway
+    sent them: dicts whose ``kv`` contains the base64 key and value and the
+    ``mod_revision``, with ``type`` DELETE for a deletion. They are decoded
+    by the store, which decodes only the last change of each key.
     ``failure`` is None while the stream is open, and then gives the reason it
     stopped.
     """
@@ -89,11 +93,9 @@ class Watch:
         if result.get('canceled') or result.get('compact_revision'):
             return 'etcd canceled the watch (compacted at revision %s)' % (
                 result.get('compact_revision', 'unknown'))
-        changes = [(event.get('type') == 'DELETE',
-                    etcd_client._kv(event['kv']))
-                   for event in result.get('events', [])]
-        if changes:
-            self.changes.put(changes)
+        events = result.get('events')
+        if events:
+            self.changes.put(events)
         return None
 
     def _fail(self, reason: str) -> None:
