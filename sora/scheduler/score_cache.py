@@ -34,8 +34,14 @@ Scorer = Callable[[HostTable, np.ndarray, RequestSpec], np.ndarray]
 # At most this many scores are kept over all shapes: 32 MiB of floats.
 MAX_SCORES = 1 << 22
 
-# At most this many request shapes are kept; the least recently used goes.
+# At most this many request shapes are kept.
 MAX_SHAPES = 256
+
+# Counts of use are halved after this many requests.
+AGE_AFTER = 10000
+
+# At most this many shapes that were not kept are counted.
+MAX_COUNTED = 4096
 
 
 def request_shape(request: RequestSpec) -> tuple[int, ...]:
@@ -46,11 +52,12 @@ def request_shape(request: RequestSpec) -> tuple[int, ...]:
 
 class _Entry:
 
-    __slots__ = ('scores', 'changes')
+    __slots__ = ('scores', 'changes', 'uses')
 
     def __init__(self, scores: np.ndarray, changes: int) -> None:
         self.scores = scores
         self.changes = changes
+        self.uses = 1
 
 
 class ScoreCache:
@@ -59,6 +66,14 @@ class ScoreCache:
     The cache holds nothing about a request beyond its shape, and it
     starts again whenever the table is replaced or its generation moves.
     The owner serialises calls, as it serialises decisions.
+
+    When more shapes recur than fit, the cache keeps the most used ones.
+    A shape that is not kept is scored on the candidates alone, as
+    without a cache, because scoring every host for a shape that is then
+    dropped would cost more than it saves. A shape takes the place of the
+    least used one only once it has been asked for more often, and every
+    count is halved from time to time, so that the kept shapes follow a
+    change in the workload.
     """
 
     def __init__(self, max_scores: int = MAX_SCORES,
@@ -67,7 +82,11 @@ class ScoreCache:
         self._max_shapes = max_shapes
         self._owner: weakref.ref | None = None
         self._generation = -1
-        self._entries: collections.OrderedDict = collections.OrderedDict()
+        self._entries: dict[tuple[int, ...], _Entry] = {}
+        # Requests for shapes that were not kept, counted to decide
+        # which shape is worth a place.
+        self._misses: collections.Counter = collections.Counter()
+        self._requests = 0
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -82,14 +101,17 @@ class ScoreCache:
             # Too large to keep even one shape.
             return np.asarray(score(table, rows, request), dtype=float)
         self._follow(table)
+        self._age()
 
         shape = request_shape(request)
         entry = self._entries.get(shape)
         if entry is None:
+            if not self._admit(shape, len(table)):
+                return np.asarray(score(table, rows, request), dtype=float)
             every = np.arange(len(table))
             entry = _Entry(np.array(score(table, every, request),
                                     dtype=float), table.usage_log.count)
-            self._keep(shape, entry, len(table))
+            self._entries[shape] = entry
         else:
             changed = table.usage_log.rows_since(entry.changes)
             if changed is None:
@@ -99,7 +121,7 @@ class ScoreCache:
             elif len(changed):
                 entry.scores[changed] = score(table, changed, request)
             entry.changes = table.usage_log.count
-            self._entries.move_to_end(shape)
+            entry.uses += 1
 
         return entry.scores.take(rows)
 
@@ -111,9 +133,30 @@ class ScoreCache:
             self._owner = weakref.ref(table)
             self._generation = table.generation
 
-    def _keep(self, shape: tuple[int, ...], entry: _Entry,
-              hosts: int) -> None:
-        self._entries[shape] = entry
+    def _age(self) -> None:
+        """Halve every count after a number of requests."""
+        self._requests += 1
+        if self._requests < AGE_AFTER:
+            return
+        self._requests = 0
+        for entry in self._entries.values():
+            entry.uses = max(1, entry.uses // 2)
+        self._misses = collections.Counter(
+            {shape: count // 2 for shape, count in self._misses.items()
+             if count > 1})
+
+    def _admit(self, shape: tuple[int, ...], hosts: int) -> bool:
+        """Return whether to keep a new shape, making room if needed."""
         limit = min(self._max_shapes, max(1, self._max_scores // hosts))
-        while len(self._entries) > limit:
-            self._entries.popitem(last=False)
+        if len(self._entries) < limit:
+            return True
+        self._misses[shape] += 1
+        if len(self._misses) > MAX_COUNTED:
+            self._misses = collections.Counter(
+                dict(self._misses.most_common(MAX_COUNTED // 2)))
+        least = min(self._entries, key=lambda kept: self._entries[kept].uses)
+        if self._misses[shape] <= self._entries[least].uses:
+            return False
+        del self._entries[least]
+        del self._misses[shape]
+        return True

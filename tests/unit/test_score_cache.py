@@ -178,16 +178,32 @@ class ScoreCacheBoundsTest(base.TestCase):
             cache.scores(self.table, np.arange(10),
                          RequestSpec(memory_mb=memory_mb), self.score)
 
-    def test_least_recently_used_shape_goes(self):
+    def score_candidates(self, cache, *amounts):
+        for memory_mb in amounts:
+            cache.scores(self.table, np.arange(3),
+                         RequestSpec(memory_mb=memory_mb), self.score)
+
+    def test_most_used_shapes_are_kept(self):
         cache = score_cache.ScoreCache(max_shapes=2)
-        self.score_memory(cache, 1, 2, 1, 3)
+
+        self.score_candidates(cache, 1, 2, 1, 3, 3, 2, 1)
+
+        # 1 and 2 fill the cache and every host is scored for them; 1 is
+        # then used again. 3 is scored on the candidates alone until it
+        # has been asked for more often than 2, which then gives way and
+        # is itself scored on the candidates.
+        self.assertEqual([10, 10, 3, 10, 3], self.calls)
         self.assertEqual(2, len(cache))
-        del self.calls[:]
 
-        self.score_memory(cache, 1, 2)
+    def test_counts_are_halved(self):
+        self.useFixture(fixtures.MonkeyPatch(
+            'sora.scheduler.score_cache.AGE_AFTER', 4))
+        cache = score_cache.ScoreCache(max_shapes=1)
 
-        # 1 was kept, 2 had gone and is scored from scratch.
-        self.assertEqual([10], self.calls)
+        self.score_candidates(cache, 1, 1, 1, 2, 2)
+
+        # Without halving, 1 would keep its place after three uses.
+        self.assertEqual([10, 3, 10], self.calls)
 
     def test_score_count_bounds_the_shapes(self):
         cache = score_cache.ScoreCache(max_scores=25)
