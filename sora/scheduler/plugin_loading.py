@@ -24,10 +24,19 @@ def _check_listed(conf: cfg.ConfigOpts, source: plugins.PluginSource,
                   option: str) -> list[str]:
     """Return the names of ``[filter_scheduler] option``, all installed.
 
-    Raise one PluginNotFound naming every unknown name. Nothing is
-    imported, so a policy that does not use the list can check it too.
+    Raise one PluginNotFound naming every unknown name, and ConfigError
+    for a name listed twice, which would run a filter twice or count a
+    weigher double. Nothing is imported, so a policy that does not use the
+    list can check it too.
     """
     names = conf.filter_scheduler[option]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise exception.ConfigError(
+            'filter_scheduler', option, ','.join(names),
+            '%s listed more than once; list each name once'
+            % ', '.join(repeated),
+            sora_conf.option_files(conf, 'filter_scheduler', option))
     installed = source.names()
     unknown = [n for n in names if n not in installed]
     if unknown:

@@ -52,6 +52,16 @@ class FilterLoadingTest(base.TestCase):
         self.assertIn('resorces, bogus', str(error))
         self.assertIn('Installed: %s' % ', '.join(installed), str(error))
 
+    def test_repeated_names_rejected(self):
+        for option, names in (('enabled_filters', ['gpu', 'enabled', 'gpu']),
+                              ('weighers', ['ram', 'cpu', 'ram'])):
+            self.flags(group='filter_scheduler', **{option: names})
+            error = self.assertRaises(exception.ConfigError,
+                                      placement.manager, self, [],
+                                      policy='weighted')
+            self.assertEqual(option, error.option)
+            self.assertIn('%s listed more than once' % names[0], str(error))
+
     def test_unknown_weighers_in_one_error(self):
         self.flags(group='filter_scheduler', weighers=['ram', 'mem', 'gpus'])
         error = self.assertRaises(exception.PluginNotFound,
