@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import socket
 
+from oslo_log import log as logging
 import psutil
 
 from sora.inventory import base
 from sora.scheduler.host import Host
+
+LOG = logging.getLogger(__name__)
 
 MIB = 1024 * 1024
 GIB = 1024 * MIB
@@ -21,6 +24,11 @@ class LocalInventory(base.InventorySource):
     """
 
     def read(self) -> list[tuple[Host, str]]:
+        if self.conf.inventory.path:
+            LOG.warning('[inventory] path %s is ignored: the local source '
+                        'reads this machine; set [inventory] source to '
+                        'file or openb-csv to read that file',
+                        self.conf.inventory.path)
         memory = psutil.virtual_memory()
         disk = psutil.disk_usage('/')
         cpus = psutil.cpu_count(logical=True) or 1

@@ -390,6 +390,17 @@ class LocalInventoryTest(base.TestCase):
         self.assertLessEqual(host.memory_mb_used, host.memory_mb)
         self.assertGreater(host.memory_mb, 0)
 
+    def test_path_ignored_with_warning(self):
+        logs = self.useFixture(fixtures.FakeLogger(
+            name='sora.inventory.local', level=logging.WARNING))
+        self.flags(group='inventory', source='local', path='/tmp/hosts.json')
+
+        manager = SchedulerManager(self.conf)
+
+        self.assertEqual([socket.gethostname()], manager.store.hosts.names)
+        self.assertIn('[inventory] path /tmp/hosts.json is ignored',
+                      logs.output)
+
     def test_places_on_this_machine(self):
         self.flags(group='inventory', source='local')
         manager = SchedulerManager(self.conf)
