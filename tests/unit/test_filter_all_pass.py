@@ -73,10 +73,10 @@ class AllPassTest(base.TestCase):
     def test_pipeline_keeps_other_filters_result(self):
         source = placement.test_source(
             plugins.FILTER_NAMESPACE, all_pass=AllPassFilter,
-            enabled=enabled.EnabledFilter)
+            all_pass_too=AllPassFilter, enabled=enabled.EnabledFilter)
         manager = placement.manager(
             self, [], sources={plugins.FILTER_NAMESPACE: source},
-            enabled_filters=['all_pass', 'enabled', 'all_pass'])
+            enabled_filters=['all_pass', 'enabled', 'all_pass_too'])
         mask = manager.pipeline.filter(self.hosts, RequestSpec(),
                                        placement.context())
         self.assertEqual([True, True, False], mask.tolist())
