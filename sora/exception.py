@@ -147,7 +147,7 @@ class PluginLoadFailed(SoraException):
             'Failed to load plugin %r (%s) in namespace %s, declared by %s: '
             '%s: %s. Fix or reinstall that package, or choose another plugin.'
             % (name, entry_point, namespace, distribution,
-               type(cause).__name__, cause))
+               type(cause).__name__, shown_name(str(cause))))
 
 
 class PluginConflict(SoraException):

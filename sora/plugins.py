@@ -228,8 +228,9 @@ class PluginSource:
         return infos
 
 
-def _failure(namespace: str, info: PluginInfo,
-             cause: Exception) -> exception.PluginLoadFailed:
+def load_failure(namespace: str, info: PluginInfo,
+                 cause: BaseException) -> exception.PluginLoadFailed:
+    """Return the PluginLoadFailed that names ``info`` and ``cause``."""
     return exception.PluginLoadFailed(
         namespace, info.name, '%s = %s' % (info.name, info.entry_point),
         info.distribution, cause)
@@ -244,7 +245,7 @@ def check_class(namespace: str, info: PluginInfo, base: type) -> None:
     plugin = info.plugin
     if isinstance(plugin, type) and issubclass(plugin, base):
         return
-    raise _failure(namespace, info, TypeError(
+    raise load_failure(namespace, info, TypeError(
         '%s is not a subclass of %s.%s' % (
             getattr(plugin, '__qualname__', repr(plugin)),
             base.__module__, base.__qualname__)))
@@ -255,7 +256,7 @@ def construct(namespace: str, info: PluginInfo, factory: Callable,
     """Build a plugin by calling ``factory``, wrapping what it raises.
 
     A SoraException, such as a ConfigError for one of the plugin's
-    options, passes unchanged. Any other Exception becomes a
+    options, passes unchanged. Any other Exception, or SystemExit, becomes a
     PluginLoadFailed naming the entry point and its package, with the
     traceback logged at debug level.
     """
@@ -263,7 +264,9 @@ def construct(namespace: str, info: PluginInfo, factory: Callable,
         return factory(*args, **kwargs)
     except exception.SoraException:
         raise
-    except Exception as error:
+    except (Exception, SystemExit) as error:
+        # SystemExit too: a plugin that calls sys.exit() while it is built
+        # would otherwise end the scheduler without a word.
         LOG.debug('Plugin %s in namespace %s failed to build', info.name,
                   namespace, exc_info=True)
-        raise _failure(namespace, info, error) from error
+        raise load_failure(namespace, info, error) from error

@@ -38,9 +38,18 @@ def read_inventory(conf: cfg.ConfigOpts,
     name = conf.inventory.source
     info = source.load(name, 'inventory', 'source',
                        sora_conf.option_files(conf, 'inventory', 'source'))
-    sora_conf.register_plugin_opts(conf, info.plugin)
-    plugin = plugins.construct(source.namespace, info, info.plugin, conf)
-    located = plugin.read()
+    namespace = source.namespace
+    plugins.construct(namespace, info, sora_conf.register_plugin_opts, conf,
+                      info.plugin)
+    plugin = plugins.construct(namespace, info, info.plugin, conf)
+    # A source from another package may not derive from InventorySource,
+    # so only the method that is used is checked. Errors from reading
+    # that are not sora's own name the plugin, like errors from building.
+    read = getattr(plugin, 'read', None)
+    if not callable(read):
+        raise plugins.load_failure(namespace, info, TypeError(
+            '%s has no read() method' % type(plugin).__name__))
+    located = plugins.construct(namespace, info, read)
     origin = _origin(plugin) or name
     check_unique(located, origin)
     LOG.info('Read %d hosts from inventory source %s (%s)', len(located),

@@ -223,8 +223,16 @@ def _check_writable(path: str) -> None:
             '--plot', path, 'it is a folder; give a file name such as '
             'allocation.png')
 
+    if os.path.lexists(path) and not os.path.isfile(path):
+        # A pipe or a device would block or take the figure elsewhere, and
+        # a broken symbolic link would create a file at its target.
+        raise exception.InvalidArgument(
+            '--plot', path, 'it exists and is not a regular file; choose '
+            'another path')
+
     extension = os.path.splitext(path)[1].lstrip('.').lower()
-    formats = plot.supported_formats()
+    formats = [name for name in plot.supported_formats()
+               if name not in plot.NEEDS_LATEX]
     if extension not in formats:
         raise exception.InvalidArgument(
             '--plot', path, 'the extension names no format that matplotlib '

@@ -42,6 +42,10 @@ def require_matplotlib():
     return importlib.import_module('matplotlib.pyplot')
 
 
+# Formats that matplotlib writes only through a LaTeX installation.
+NEEDS_LATEX = frozenset({'pgf'})
+
+
 def supported_formats() -> list[str]:
     """Return the file extensions that the Agg backend writes, sorted.
 

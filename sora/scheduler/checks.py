@@ -37,9 +37,16 @@ def check_host(host: object) -> None:
             'or Host.from_mapping()')
 
 
+# Any int up to this converts to a float; a report time is far below it.
+_LARGEST_TIME = 2 ** 62
+
+
 def check_report_time(at: object) -> None:
     """Raise InvalidRequest unless ``at`` is a report time to accept."""
+    # An int too large for a float fails math.isfinite with OverflowError,
+    # so ints are bounded first; the bound is far beyond any time.
     if (isinstance(at, bool) or not isinstance(at, (int, float))
+            or isinstance(at, int) and not 0 <= at <= _LARGEST_TIME
             or not math.isfinite(at) or at < 0):
         raise exception.InvalidRequest(
             'at', at, 'expected seconds since the epoch from 0, such as '

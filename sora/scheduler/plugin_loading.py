@@ -16,8 +16,12 @@ from sora import plugins
 from sora.weighers import base as weigher_base
 
 
-def _register_plugin_opts(conf: cfg.ConfigOpts, plugin: type) -> None:
-    sora_conf.register_plugin_opts(conf, plugin)
+def _register_plugin_opts(conf: cfg.ConfigOpts, namespace: str,
+                          info: plugins.PluginInfo) -> None:
+    # list_opts is the plugin's code too, so what it raises, such as an
+    # option that clashes with one of sora's, names the plugin.
+    plugins.construct(namespace, info, sora_conf.register_plugin_opts, conf,
+                      info.plugin)
 
 
 def _check_listed(conf: cfg.ConfigOpts, source: plugins.PluginSource,
@@ -61,7 +65,7 @@ def load_listed(conf: cfg.ConfigOpts, source: plugins.PluginSource,
     for name in names:
         info = source.load(name, 'filter_scheduler', option, files)
         plugins.check_class(source.namespace, info, base)
-        _register_plugin_opts(conf, info.plugin)
+        _register_plugin_opts(conf, source.namespace, info)
         plugin = plugins.construct(source.namespace, info, info.plugin, conf)
         plugin.name = name
         built.append(plugin)
@@ -84,7 +88,7 @@ def build_policy(conf: cfg.ConfigOpts, info: plugins.PluginInfo,
     """
     namespace = plugins.SCHEDULER_NAMESPACE
     plugins.check_class(namespace, info, driver_base.SchedulerDriver)
-    _register_plugin_opts(conf, info.plugin)
+    _register_plugin_opts(conf, namespace, info)
     if getattr(info.plugin, 'uses_weighers', False):
         weighers = load_listed(conf, sources[plugins.WEIGHER_NAMESPACE],
                                'weighers')

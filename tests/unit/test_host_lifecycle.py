@@ -164,6 +164,14 @@ class HostLifecycleTest(base.TestCase):
         self.assertIn('at most 300 s ahead is accepted', str(error))
         self.assertEqual(before, table.last_report[table.row('h2')])
 
+    def test_report_time_too_large_for_float_rejected(self):
+        error = self.assertRaises(exception.InvalidRequest,
+                                  self.manager.report_usage, 'h2',
+                                  at=10 ** 400)
+
+        self.assertEqual('at', error.field)
+        self.assertIn('expected seconds since the epoch', str(error))
+
     def test_non_host_rejected_by_add_and_update(self):
         for method in (self.manager.add_host, self.manager.update_host):
             for value in ('h3', {'name': 'h3'}, None):

@@ -56,6 +56,41 @@ FAULTY_SOURCE = '''
             return []
 
 
+    class ClashPolicy(driver_base.SchedulerDriver):
+        """A policy whose option clashes with one of sora's."""
+
+        @classmethod
+        def list_opts(cls):
+            from oslo_config import cfg
+            return [('scheduler', [cfg.IntOpt('driver')])]
+
+        def score_hosts(self, hosts, rows, request):
+            return hosts.memory_mb_free[rows]
+
+
+    class ExitPolicy(driver_base.SchedulerDriver):
+        """A policy that ends the process while it is built."""
+
+        def __init__(self, conf):
+            import sys
+            sys.exit(7)
+
+        def score_hosts(self, hosts, rows, request):
+            return hosts.memory_mb_free[rows]
+
+
+    class NoReadSource:
+
+        def __init__(self, conf):
+            self.conf = conf
+
+
+    class ReadBoomSource(inventory_base.InventorySource):
+
+        def read(self):
+            raise ValueError('read boom')
+
+
     class PlainStore:
 
         @classmethod
@@ -72,12 +107,17 @@ class FaultyPluginTest(installed.InstalledPolicyTestCase):
         'modules': {'sora_test_faulty': FAULTY_SOURCE},
         'entry_points': {
             'sora.scheduler': ['boom = sora_test_faulty:BoomPolicy',
-                               'notdriver = sora_test_faulty:NotDriver'],
+                               'notdriver = sora_test_faulty:NotDriver',
+                               'clash = sora_test_faulty:ClashPolicy',
+                               'exits = sora_test_faulty:ExitPolicy'],
             'sora.scheduler.filters': [
                 'boomfilter = sora_test_faulty:BoomFilter'],
             'sora.scheduler.weighers': [
                 'plain = sora_test_faulty:PlainWeigher'],
-            'sora.inventory': ['boomsource = sora_test_faulty:BoomSource'],
+            'sora.inventory': [
+                'boomsource = sora_test_faulty:BoomSource',
+                'noread = sora_test_faulty:NoReadSource',
+                'readboom = sora_test_faulty:ReadBoomSource'],
             'sora.state': ['plainstore = sora_test_faulty:PlainStore'],
         },
     }
@@ -105,6 +145,25 @@ class FaultyPluginTest(installed.InstalledPolicyTestCase):
             '[scheduler]\ndriver = notdriver\n', 'notdriver',
             'sora.scheduler', 'TypeError: NotDriver is not a subclass of '
             'sora.drivers.base.SchedulerDriver')
+
+    def test_policy_option_clash_wrapped(self):
+        self.assert_load_failed('[scheduler]\ndriver = clash\n', 'clash',
+                                'sora.scheduler',
+                                'DuplicateOptError: duplicate option: driver')
+
+    def test_policy_exit_wrapped(self):
+        self.assert_load_failed('[scheduler]\ndriver = exits\n', 'exits',
+                                'sora.scheduler', 'SystemExit: 7')
+
+    def test_inventory_without_read_wrapped(self):
+        self.assert_load_failed('[inventory]\nsource = noread\n', 'noread',
+                                'sora.inventory', 'TypeError: NoReadSource '
+                                'has no read() method')
+
+    def test_inventory_read_error_wrapped(self):
+        self.assert_load_failed('[inventory]\nsource = readboom\n',
+                                'readboom', 'sora.inventory',
+                                'ValueError: read boom')
 
     def test_filter_constructor_error_wrapped(self):
         self.assert_load_failed(
@@ -141,6 +200,8 @@ class FaultyPluginTest(installed.InstalledPolicyTestCase):
         self.assertTrue(rows['notdriver'].endswith(
             'BROKEN: TypeError: NotDriver is not a subclass of '
             'sora.drivers.base.SchedulerDriver'), rows['notdriver'])
+        self.assertIn('BROKEN: DuplicateOptError', rows['clash'])
+        self.assertIn('BROKEN: SystemExit: 7', rows['exits'])
         self.assertNotIn('BROKEN', rows['memory'])
         self.assertNotIn('BROKEN', rows['weighted'])
         self.assertTrue(rows['weighted'].endswith(
@@ -166,6 +227,8 @@ class FaultyPluginTest(installed.InstalledPolicyTestCase):
                       result.stderr)
         self.assertIn('RuntimeError: boom in init', result.stderr)
         self.assertIn('skipped policy notdriver', result.stderr)
+        self.assertIn('skipped policy clash', result.stderr)
+        self.assertIn('skipped policy exits', result.stderr)
 
     def test_reload_keeps_old_pipeline(self):
         self.useFixture(fixtures.MonkeyPatch(

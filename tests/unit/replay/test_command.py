@@ -161,6 +161,31 @@ class ReplayCommandTest(base.ReplayTestCase):
         with open(path) as stream:
             self.assertEqual('old', stream.read())
 
+    def test_plot_special_files_rejected(self):
+        pipe = os.path.join(self.tmp, 'pipe.png')
+        os.mkfifo(pipe)
+        dangling = os.path.join(self.tmp, 'link.png')
+        target = os.path.join(self.tmp, 'target.png')
+        os.symlink(target, dangling)
+
+        for path in (pipe, dangling):
+            status, out, err = self.main(self.trace, '--plot', path)
+
+            self.assertEqual(2, status, path)
+            self.assertIn('exists and is not a regular file', err)
+            self.assertEqual('', out)
+        self.assertTrue(os.path.islink(dangling))
+        self.assertFalse(os.path.exists(target))
+
+    def test_plot_format_needing_latex_rejected(self):
+        path = os.path.join(self.tmp, 'out.pgf')
+
+        status, out, err = self.main(self.trace, '--plot', path)
+
+        self.assertEqual(2, status)
+        self.assertIn('the extension names no format', err)
+        self.assertEqual('', out)
+
     def test_plot_folder_checked_before_replay(self):
         png = os.path.join(self.tmp, 'missing', 'out.png')
 
