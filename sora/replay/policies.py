@@ -90,7 +90,9 @@ def build_managers(conf: cfg.ConfigOpts, names: list[str],
     for name in names:
         try:
             managers.append(build_manager(conf, name, seed))
-        except exception.PluginLoadFailed as error:
+        except (exception.PluginLoadFailed,
+                exception.PluginConflict) as error:
+            # A name that two packages declare cannot be loaded either.
             if name not in optional:
                 raise
             warn('skipped policy %s, which failed to load: %s'

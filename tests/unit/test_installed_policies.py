@@ -186,6 +186,22 @@ class ConflictingPolicyTest(InstalledPolicyTestCase):
                       "sora-test-conflict.", result.stderr)
         self.assertNotIn('Traceback', result.stderr)
 
+    def test_compare_all_skips_conflict(self):
+        trace = os.path.join(self.folder, 'trace.csv')
+        with open(trace, 'w', encoding='utf-8') as stream:
+            stream.write('arrival,departure,memory_mb,vcpus,disk_gb,gpus,'
+                         'gpu_milli,gpu_models,name\n0,10,2048,1,0,0,,,a\n')
+
+        result = self.run_cli(['replay', trace, '--compare', 'all',
+                               '--json'])
+
+        self.assertEqual(0, result.returncode, result.stderr)
+        replayed = [s['policy'] for s in json.loads(result.stdout)['policies']]
+        self.assertNotIn('memory', replayed)
+        self.assertIn('binpack', replayed)
+        self.assertIn('skipped policy memory', result.stderr)
+        self.assertIn('declared by more than one package', result.stderr)
+
     def test_drivers_shows_conflict(self):
         result = self.run_cli(['drivers'])
 
