@@ -164,6 +164,13 @@ class RequestSpec:
         raises InvalidRequest naming it and the known ones.
         """
         _check_keywords(kwargs)
+        if 'vcpus_milli' in kwargs:
+            # The two would disagree, and the field would win silently.
+            raise exception.InvalidRequest(
+                'vcpus_milli', kwargs['vcpus_milli'], 'build() takes the '
+                'CPUs as vcpus, which may be a fraction such as 0.5; pass '
+                'vcpus instead, or build RequestSpec(vcpus_milli=...) '
+                'directly')
         try:
             values = {
                 'memory_mb': units.parse_count('memory_mb', memory_mb),

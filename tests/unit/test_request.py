@@ -130,6 +130,14 @@ class RequestSpecBuildTest(base.TestCase):
         self.assertEqual('memory_mb', error.field)
         self.assertIn('<an integer of 16610 bits>', str(error))
 
+    def test_cpus_given_twice_rejected(self):
+        error = self.assertRaises(exception.InvalidRequest,
+                                  RequestSpec.build, vcpus=2,
+                                  vcpus_milli=500)
+
+        self.assertEqual('vcpus_milli', error.field)
+        self.assertIn('pass vcpus instead', str(error))
+
     def test_unknown_keyword_lists_fields(self):
         error = self.assertRaises(exception.InvalidRequest,
                                   RequestSpec.build, bogus=1)
