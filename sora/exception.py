@@ -108,7 +108,8 @@ class ConfigError(SoraException):
         self.config_files = list(config_files)
         where = ''
         if self.config_files:
-            where = ' (read from %s)' % ', '.join(self.config_files)
+            where = ' (read from %s)' % ', '.join(
+                _escaped(path) for path in self.config_files)
         super().__init__('Invalid value %s for option [%s] %s%s: %s'
                          % (shown(value), group, option, where, reason))
 

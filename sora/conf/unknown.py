@@ -16,6 +16,8 @@ import threading
 from oslo_config import cfg
 from oslo_log import log as logging
 
+from sora import exception
+
 LOG = logging.getLogger(__name__)
 
 # What was already reported, as (file, section, option) with option None
@@ -83,8 +85,9 @@ def warn_unknown(conf: cfg.ConfigOpts, owned: list[str]) -> None:
                 guess = _closest(section, groups)
                 if guess and _first_report((path, section, None)):
                     LOG.warning('Unknown section [%s] in %s; did you mean '
-                                '[%s]? Its options are ignored', section,
-                                path, guess)
+                                '[%s]? Its options are ignored',
+                                exception.shown_name(section),
+                                exception.shown_name(path), guess)
                 continue
             if section not in owned:
                 continue
@@ -94,8 +97,11 @@ def warn_unknown(conf: cfg.ConfigOpts, owned: list[str]) -> None:
                         not _first_report((path, section, option)):
                     continue
                 guess = _closest(option, known)
+                # The names come from the file as written, so they are
+                # escaped and shortened like any value echoed back.
                 LOG.warning('Unknown option %s in section [%s] of %s is '
-                            'ignored; %s', option, section, path,
+                            'ignored; %s', exception.shown_name(option),
+                            section, exception.shown_name(path),
                             'did you mean %s?' % guess if guess
                             else 'no option of that section has a close '
                             'name')

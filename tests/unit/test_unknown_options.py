@@ -44,6 +44,16 @@ class UnknownOptionsTest(base.TestCase):
             ['Unknown section [schedulr] in %s; did you mean [scheduler]? '
              'Its options are ignored' % path], self.warnings())
 
+    def test_hostile_names_escaped_and_shortened(self):
+        self.start('[scheduler]\ndri\x1b[31mver = x\n' + 'y' * 5000
+                   + ' = 1\n')
+
+        [escaped, long_name] = self.warnings()
+        self.assertIn("option 'dri\\x1b[31mver' in section", escaped)
+        self.assertNotIn('\x1b', self.log.output)
+        self.assertIn('(5000 characters)', long_name)
+        self.assertLess(len(long_name), 600)
+
     def test_other_services_sections_skipped(self):
         self.start('[database]\nconnection = sqlite://\n'
                    '[keystone_authtoken]\nauth_url = x\n'
