@@ -75,7 +75,7 @@ def shown_name(value: str) -> str:
     return shown(value)
 
 
-def _escaped(text: str) -> str:
+def escaped(text: str) -> str:
     """Return ``text`` as it is, or its repr when it has control characters.
 
     A path or a location of any length stays whole, but a line break or an
@@ -109,7 +109,7 @@ class ConfigError(SoraException):
         where = ''
         if self.config_files:
             where = ' (read from %s)' % ', '.join(
-                _escaped(path) for path in self.config_files)
+                escaped(path) for path in self.config_files)
         super().__init__('Invalid value %s for option [%s] %s%s: %s'
                          % (shown(value), group, option, where, reason))
 
@@ -214,13 +214,13 @@ class InvalidInventory(SoraException):
         self.field = field
         self.value = value
         self.reason = reason
-        where = ' at %s' % _escaped(location) if location else ''
+        where = ' at %s' % escaped(location) if location else ''
         if field:
             where += ', field %s=%s' % (shown_name(field), shown(value))
         elif value is not None:
             where += ', %s' % shown(value)
         super().__init__('Invalid inventory %s%s: %s'
-                         % (_escaped(source), where, reason))
+                         % (escaped(source), where, reason))
 
 
 class DuplicateHost(InvalidInventory):
@@ -232,7 +232,7 @@ class DuplicateHost(InvalidInventory):
                          'both name host %s' % shown(name))
         self.args = ('Invalid inventory %s: %s and %s both name host %s; '
                      'every host needs a unique name'
-                     % (_escaped(source), _escaped(first), _escaped(second),
+                     % (escaped(source), escaped(first), escaped(second),
                         shown(name)),)
 
 
@@ -250,7 +250,7 @@ class InvalidTrace(SoraException):
         self.field = field
         self.value = value
         self.reason = reason
-        where = _escaped(path)
+        where = escaped(path)
         if line is not None:
             where += ', line %d' % line
         detail = ''

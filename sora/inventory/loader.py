@@ -53,7 +53,7 @@ def read_inventory(conf: cfg.ConfigOpts,
     origin = _origin(plugin) or name
     check_unique(located, origin)
     LOG.info('Read %d hosts from inventory source %s (%s)', len(located),
-             name, origin)
+             name, exception.escaped(origin))
     return [host for host, _location in located]
 
 

@@ -213,11 +213,11 @@ def _check_writable(path: str) -> None:
     if not os.path.isdir(folder):
         raise exception.InvalidArgument(
             '--plot', path, 'the folder %s does not exist; create it or '
-            'choose another path' % folder)
+            'choose another path' % exception.escaped(folder))
     if not os.access(folder, os.W_OK):
         raise exception.InvalidArgument(
             '--plot', path, 'the folder %s is not writable; choose another '
-            'path' % folder)
+            'path' % exception.escaped(folder))
     if os.path.isdir(path):
         raise exception.InvalidArgument(
             '--plot', path, 'it is a folder; give a file name such as '
@@ -326,7 +326,7 @@ def _run_trace(conf, args, trace, names, optional, seed) -> int:
             'policies': summaries})
     else:
         print('Replayed %s (%s format, %s) on %s, seed %d, retries %d.'
-              % (trace.path, trace.format,
+              % (exception.escaped(trace.path), trace.format,
                  plural(len(trace.workloads), 'workload'),
                  plural(hosts, 'host'), seed, args.retry))
         for line in _skipped_note(trace):

@@ -161,6 +161,22 @@ class ReplayCommandTest(base.ReplayTestCase):
         with open(path) as stream:
             self.assertEqual('old', stream.read())
 
+    def test_control_characters_in_paths_escaped(self):
+        trace = os.path.join(self.tmp, 'tr\x1b[31m.csv')
+        with open(self.trace, 'rb') as source, open(trace, 'wb') as copy:
+            copy.write(source.read())
+        plot = os.path.join(self.tmp, 'no\x1b[2Jdir', 'out.png')
+
+        status, out, err = self.main(trace)
+        self.assertEqual(0, status, err)
+        self.assertIn("Replayed '%s'" % trace.replace('\x1b', '\\x1b'),
+                      out)
+
+        status, out, err = self.main(trace, '--plot', plot)
+        self.assertEqual(2, status)
+        self.assertIn('does not exist', err)
+        self.assertNotIn('\x1b', out + err)
+
     def test_plot_special_files_rejected(self):
         pipe = os.path.join(self.tmp, 'pipe.png')
         os.mkfifo(pipe)
