@@ -69,6 +69,26 @@ class InstalledPolicyTestCase(base.TestCase):
             stream.write(config_text)
         return cli.run(args, config, pythonpath=self.distribution.path)
 
+    def write_trace(self):
+        """Write a trace of one small workload and return its path."""
+        path = os.path.join(self.folder, 'trace.csv')
+        with open(path, 'w', encoding='utf-8') as stream:
+            stream.write('arrival,departure,memory_mb,vcpus,disk_gb,gpus,'
+                         'gpu_milli,gpu_models,name\n0,10,2048,1,0,0,,,a\n')
+        return path
+
+    def replay_all(self):
+        """Replay that trace with every installed policy.
+
+        Return the command's result and the policies it replayed.
+        """
+        result = self.run_cli(['replay', self.write_trace(), '--compare',
+                               'all', '--json'])
+
+        self.assertEqual(0, result.returncode, result.stderr)
+        replayed = [s['policy'] for s in json.loads(result.stdout)['policies']]
+        return result, replayed
+
 
 class PolicyPackageTest(InstalledPolicyTestCase):
     """A package with a working policy and one whose import fails."""
@@ -135,19 +155,9 @@ class PolicyPackageTest(InstalledPolicyTestCase):
         self.assertEqual(0, result.returncode, result.stderr)
         self.assertIn('host: gpu-01', result.stdout)
 
-    def write_trace(self):
-        path = os.path.join(self.folder, 'trace.csv')
-        with open(path, 'w', encoding='utf-8') as stream:
-            stream.write('arrival,departure,memory_mb,vcpus,disk_gb,gpus,'
-                         'gpu_milli,gpu_models,name\n0,10,2048,1,0,0,,,a\n')
-        return path
-
     def test_compare_all_skips_broken_policy(self):
-        result = self.run_cli(['replay', self.write_trace(), '--compare',
-                               'all', '--json'])
+        result, replayed = self.replay_all()
 
-        self.assertEqual(0, result.returncode, result.stderr)
-        replayed = [s['policy'] for s in json.loads(result.stdout)['policies']]
         self.assertIn('smallest', replayed)
         self.assertIn('memory', replayed)
         self.assertNotIn('broken', replayed)
@@ -187,16 +197,8 @@ class ConflictingPolicyTest(InstalledPolicyTestCase):
         self.assertNotIn('Traceback', result.stderr)
 
     def test_compare_all_skips_conflict(self):
-        trace = os.path.join(self.folder, 'trace.csv')
-        with open(trace, 'w', encoding='utf-8') as stream:
-            stream.write('arrival,departure,memory_mb,vcpus,disk_gb,gpus,'
-                         'gpu_milli,gpu_models,name\n0,10,2048,1,0,0,,,a\n')
+        result, replayed = self.replay_all()
 
-        result = self.run_cli(['replay', trace, '--compare', 'all',
-                               '--json'])
-
-        self.assertEqual(0, result.returncode, result.stderr)
-        replayed = [s['policy'] for s in json.loads(result.stdout)['policies']]
         self.assertNotIn('memory', replayed)
         self.assertIn('binpack', replayed)
         self.assertIn('skipped policy memory', result.stderr)

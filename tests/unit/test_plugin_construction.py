@@ -6,7 +6,6 @@ that folder on PYTHONPATH, and the reload test puts it on sys.path. No
 entry point is mocked.
 """
 
-import json
 import os
 import sys
 
@@ -209,16 +208,8 @@ class FaultyPluginTest(installed.InstalledPolicyTestCase):
         self.assertNotIn('``', result.stdout)
 
     def test_compare_all_skips_unbuildable(self):
-        trace = os.path.join(self.folder, 'trace.csv')
-        with open(trace, 'w', encoding='utf-8') as stream:
-            stream.write('arrival,departure,memory_mb,vcpus,disk_gb,gpus,'
-                         'gpu_milli,gpu_models,name\n0,10,2048,1,0,0,,,a\n')
+        result, replayed = self.replay_all()
 
-        result = self.run_cli(['replay', trace, '--compare', 'all',
-                               '--json'])
-
-        self.assertEqual(0, result.returncode, result.stderr)
-        replayed = [s['policy'] for s in json.loads(result.stdout)['policies']]
         self.assertIn('memory', replayed)
         self.assertNotIn('boom', replayed)
         self.assertNotIn('notdriver', replayed)
