@@ -89,10 +89,8 @@ def no_valid_host(table: HostTable, pipeline: pipeline_mod.Pipeline,
                   request: RequestSpec,
                   context: FilterContext) -> exception.NoValidHost:
     """Return NoValidHost with a count of hosts per reason, and log it."""
-    reasons = pipeline.explain(table, request, context)
-    error = exception.NoValidHost(len(table), reasons, request.request_id)
-    LOG.info('Request %s: %s', request.request_id, error.summary())
-    return error
+    return _logged(table, pipeline.explain(table, request, context),
+                   request)
 
 
 def claims_failed(table: HostTable, pipeline: pipeline_mod.Pipeline,
@@ -101,9 +99,9 @@ def claims_failed(table: HostTable, pipeline: pipeline_mod.Pipeline,
                   tried: list[int]) -> exception.NoValidHost:
     """Return NoValidHost after every ranked host failed its claim.
 
-    Every host is counted: a host that the filters rejected under the
-    filter's reason, and a host that passed them under the claim check's
-    own reason (fit.shortfall), so that with few or no filters enabled the
+    Every host is counted. A host that the filters rejected counts under
+    the filter's reason, and one that passed them under the claim check's
+    own reason (fit.shortfall). So with few or no filters enabled, the
     reasons still name the resource that is short. A host that passed the
     filters and fits, but whose claim failed anyway, counts as "claim
     failed", and one that was never tried as "not tried".
@@ -115,6 +113,12 @@ def claims_failed(table: HostTable, pipeline: pipeline_mod.Pipeline,
         if reason is None:
             reason = 'claim failed' if row in tried_rows else 'not tried'
         reasons[reason] += 1
+    return _logged(table, reasons, request)
+
+
+def _logged(table: HostTable, reasons: dict[str, int],
+            request: RequestSpec) -> exception.NoValidHost:
+    """Return NoValidHost for ``reasons``, after its summary at info."""
     error = exception.NoValidHost(len(table), reasons, request.request_id)
     LOG.info('Request %s: %s', request.request_id, error.summary())
     return error
