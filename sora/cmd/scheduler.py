@@ -299,9 +299,9 @@ def drivers_command(conf: cfg.ConfigOpts) -> int:
         package = ('%s %s' % (info.distribution, info.version)).strip()
         summary = (('BROKEN: %s' % info.error) if info.error
                    else plain_summary(info.summary))
-        # Every cell comes from an installed package, which may put line
-        # breaks, escape sequences or pages of text in a docstring or an
-        # error; each row stays one readable line.
+        # Every cell comes from an installed package, whose docstrings and
+        # errors may hold line breaks, escape sequences or pages of text.
+        # Escaping and shortening each cell keeps every row one line.
         rows.append(tuple(exception.shown_name(cell) for cell in (
             info.name, info.entry_point, package, summary)))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]

@@ -62,7 +62,7 @@ def option_files(conf: cfg.ConfigOpts, group: str, name: str) -> list[str]:
     return config_files(conf)
 
 
-# What a value of each numeric type is called in messages.
+# The name of each numeric type in messages.
 _NUMBER_KINDS = {int: 'an integer', float: 'a number'}
 
 

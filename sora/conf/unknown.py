@@ -20,9 +20,9 @@ from sora import exception
 
 LOG = logging.getLogger(__name__)
 
-# What was already reported, as (file, section, option) with option None
-# for a whole section, so that a manager built once per policy, as a replay
-# does, warns once per process.
+# The warnings already logged, as (file, section, option) with option None
+# for a whole section. A replay builds one manager per policy, and each
+# warning is logged once per process.
 _REPORTED: set[tuple[str, str, str | None]] = set()
 _REPORTED_LOCK = threading.Lock()
 

@@ -1,11 +1,12 @@
 """Capacity after reserved amounts and allocation ratios, and what is free.
 
-The host table keeps, besides each host's totals and usage, columns derived
-from them: the usable amount (total less the reserved amount), the capacity
-(usable times the allocation ratio, rounded down), the amount in use, the
-free amount, and the largest request that fits (``*_fit``: the free amount,
-but never more than the usable one). For GPUs it keeps the number of idle
-cards, the largest free share of one card and the free share of all cards.
+Besides each host's totals and usage, the host table keeps columns derived
+from them. They are the usable amount (total less the reserved amount), the
+capacity (usable times the allocation ratio, rounded down), the amount in
+use, the free amount, and the largest request that fits (``*_fit``: the
+free amount, but never more than the usable one). For GPUs it keeps the
+number of idle cards, the largest free share of one card and the free
+share of all cards.
 The functions here compute those columns from the raw ones, for a slice of
 hosts with array operations or for one host with Python numbers, and both
 ways give the same numbers.

@@ -29,7 +29,7 @@ class RequestSpec:
     ``different_host`` are frozensets of non-empty names;
     ``required_labels`` maps non-empty text keys to text values, and
     ``group`` is a non-empty name or None. ``availability_zone`` of None or
-    an empty string both mean that the request asks for no zone.
+    an empty string both mean that the request names no zone.
     """
 
     memory_mb: int = 0

@@ -2,7 +2,7 @@
 
 A policy that sets ``scores_per_host`` gives each host a score that depends
 only on that host, on what changes with the host table's ``generation``, and
-on the amounts the request asks for. Between two decisions only a few hosts
+on the amounts in the request. Between two decisions only a few hosts
 change: the one that took the last claim, and those whose instances ended.
 So the manager keeps, per request shape, the score of every host, and before
 each decision it scores again only the hosts whose usage changed since.
@@ -63,7 +63,7 @@ class _Entry:
 class ScoreCache:
     """Every host's score per request shape, for one policy.
 
-    The cache holds nothing about a request beyond its shape, and it
+    The cache keeps nothing about a request beyond its shape, and it
     starts again whenever the table is replaced or its generation moves.
     The owner serialises calls, as it serialises decisions.
 

@@ -2,8 +2,8 @@
 
 A claim, a release or a report changes one host's usage. The host table
 records the row of each such change here. A cache that computed something
-for every host notes ``count`` when it did, and later asks which rows
-changed since, so that it computes again for those rows only.
+for every host notes ``count`` at that time. Later it reads the rows
+changed since then and computes again for those rows only.
 
 Only the latest changes are kept. A cache that has fallen further behind
 gets None and starts again from every host, which costs about what

@@ -65,7 +65,7 @@ class UnreachableTest(base.TestCase):
 
 
 class _StatusHandler(http.server.BaseHTTPRequestHandler):
-    """Answer etcd3gw's version request, then each POST with a set reply."""
+    """Serve etcd3gw's version request, then reply to each POST as set."""
 
     protocol_version = 'HTTP/1.1'
 

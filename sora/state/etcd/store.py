@@ -325,9 +325,9 @@ class EtcdStore(base.StateStore):
                 self.reread([host.name])
             if host.name not in self.view.hosts:
                 raise exception.HostNotFound(host.name)
-            # NOTE: a claim that another scheduler makes on a card past the
-            # new count between this check and the write is kept; the
-            # write only compares the host's usage revision.
+            # NOTE: another scheduler may claim a card past the new count
+            # between this check and the write. That claim is kept, because
+            # the write compares only the host's usage revision.
             base.check_cards_kept(host, self.claims(host.name))
             if not inventory_sync.write_hosts(self, [host], 'update'):
                 raise exception.HostNotFound(host.name)
