@@ -3,11 +3,11 @@
 The store polls the stream under its lock before each decision. A read
 that does not wait takes whatever the socket holds, and the events of each
 message are returned undecoded, so the host table is never changed behind
-a decision's back. No thread wakes for each change: with four schedulers
+a decision's back. No thread wakes for each change. With four schedulers
 on one etcd (``python -m benchmarks.etcd_store``, a 2-core virtual machine,
-Python 3.11), a reading thread took 0.6 to 0.7 ms of CPU per decision, and
-reading between decisions instead cut each scheduler's CPU per decision by
-0.35 to 0.47 ms. When
+Python 3.11), a reading thread took 0.4 to 0.7 ms of CPU per decision.
+Reading between decisions instead cut each scheduler's CPU per decision
+by about 0.45 ms (medians of six pairs of runs). When
 the stream ends (etcd stopped, the watched revision was compacted, the
 connection dropped), the poll records why, and the store reads everything
 again.
