@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import time
 
@@ -40,13 +41,15 @@ class EtcdServer(fixtures.Fixture):
     and ``log_path``. ``kill()`` stops it at once, as a crash would, and
     ``start()`` starts it again on the same ports and data. The data
     goes to a new folder under ``parent_dir`` (default: the system's
-    temporary folder).
+    temporary folder). With ``tls``, a (certificate, key, CA) triple of
+    file paths, the client port serves HTTPS with that certificate.
     """
 
-    def __init__(self, extra_args=(), parent_dir=None):
+    def __init__(self, extra_args=(), parent_dir=None, tls=None):
         super().__init__()
         self.extra_args = list(extra_args)
         self.parent_dir = parent_dir
+        self.tls = tls
         self.process = None
 
     def _setUp(self):
@@ -64,7 +67,8 @@ class EtcdServer(fixtures.Fixture):
         self.start()
 
     def start(self):
-        client_url = 'http://127.0.0.1:%d' % self.client_port
+        scheme = 'https' if self.tls else 'http'
+        client_url = '%s://127.0.0.1:%d' % (scheme, self.client_port)
         peer_url = 'http://127.0.0.1:%d' % self.peer_port
         command = [
             self.binary, '--name', 'sora-test',
@@ -76,6 +80,8 @@ class EtcdServer(fixtures.Fixture):
             '--initial-cluster', 'sora-test=' + peer_url,
             '--initial-cluster-state', 'new',
         ] + self.extra_args
+        if self.tls:
+            command += ['--cert-file', self.tls[0], '--key-file', self.tls[1]]
         with open(self.log_path, 'ab') as log:
             self.process = subprocess.Popen(
                 command, stdout=log, stderr=subprocess.STDOUT,
@@ -101,8 +107,13 @@ class EtcdServer(fixtures.Fixture):
 
         With ``quiet``, a connection error returns None instead of raising.
         """
-        connection = http.client.HTTPConnection(
-            '127.0.0.1', self.client_port, timeout=5)
+        if self.tls:
+            connection = http.client.HTTPSConnection(
+                '127.0.0.1', self.client_port, timeout=5,
+                context=ssl.create_default_context(cafile=self.tls[2]))
+        else:
+            connection = http.client.HTTPConnection(
+                '127.0.0.1', self.client_port, timeout=5)
         try:
             connection.request(method, path,
                                body=None if body is None

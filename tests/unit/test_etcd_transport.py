@@ -2,6 +2,7 @@
 
 import socket
 import threading
+import time
 
 import requests
 
@@ -77,13 +78,40 @@ class ScriptedServer:
                 if not chunk:
                     return
                 self.request += chunk
-            for part in self.reply:
-                conn.sendall(part)
-            conn.shutdown(socket.SHUT_WR)
-            conn.recv(1)
+            self.send(conn)
+
+    def send(self, conn):
+        for part in self.reply:
+            conn.sendall(part)
+        conn.shutdown(socket.SHUT_WR)
+        conn.recv(1)
 
     def close(self):
         self.sock.close()
+
+
+class SteppedServer(ScriptedServer):
+    """A loopback server that sends a reply in two parts.
+
+    The first part goes out once the request arrives, and the second once
+    ``send_next`` is set. The connection stays open until ``close``.
+    """
+
+    def __init__(self, reply):
+        self.send_next = threading.Event()
+        self.closed = threading.Event()
+        super().__init__(reply)
+
+    def send(self, conn):
+        conn.sendall(self.reply[0])
+        self.send_next.wait(5)
+        conn.sendall(self.reply[1])
+        self.closed.wait(5)
+
+    def close(self):
+        self.send_next.set()
+        self.closed.set()
+        super().close()
 
 
 class KeepAliveSessionTest(base.TestCase):
@@ -140,6 +168,18 @@ class KeepAliveSessionTest(base.TestCase):
 
         self.assertIn('after 2 of 10 bytes', str(error))
 
+    def read_stream(self, stream):
+        """Call read_available until the body ends; return every line."""
+        lines = []
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            new, ended = stream.read_available()
+            lines += new
+            if ended:
+                return lines
+            time.sleep(0.01)
+        self.fail('the stream did not end; lines so far: %r' % lines)
+
     def test_stream_lines_across_chunks(self):
         # One line split over two chunks, then two lines in one chunk.
         _server, url = self.scripted(
@@ -153,7 +193,36 @@ class KeepAliveSessionTest(base.TestCase):
 
         self.assertEqual(200, stream.status_code)
         self.assertEqual([b'{"a":1}', b'{"b":2}', b'{"c":3}'],
-                         list(stream.iter_lines()))
+                         self.read_stream(stream))
+
+    def test_stream_read_without_waiting(self):
+        server = SteppedServer([
+            b'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n'
+            b'8\r\n{"a":1}\n\r\n8\r\n{"b":',
+            b'2}\n\r\n'])
+        self.addCleanup(server.close)
+        session = transport.KeepAliveSession()
+        stream = session.open_stream(
+            'http://127.0.0.1:%d/v3/watch' % server.port, b'{}', 1)
+        self.addCleanup(stream.shutdown)
+
+        # The first line came with the headers. The second is incomplete,
+        # and the server sends the rest only once send_next is set.
+        started = time.monotonic()
+        first = stream.read_available()
+        second = stream.read_available()
+        waited = time.monotonic() - started
+        server.send_next.set()
+        deadline = time.monotonic() + 5
+        third: tuple = ([], False)
+        while not third[0] and time.monotonic() < deadline:
+            time.sleep(0.01)
+            third = stream.read_available()
+
+        self.assertEqual(([b'{"a":1}'], False), first)
+        self.assertEqual(([], False), second)
+        self.assertLess(waited, 0.5)
+        self.assertEqual(([b'{"b":2}'], False), third)
 
     def test_stream_cut_mid_body_raises(self):
         _server, url = self.scripted(
@@ -162,11 +231,9 @@ class KeepAliveSessionTest(base.TestCase):
         session = transport.KeepAliveSession()
         stream = session.open_stream(url, b'{}', 1)
         self.addCleanup(stream.shutdown)
-        lines = stream.iter_lines()
 
-        self.assertEqual(b'{}', next(lines))
-        self.assertEqual(b'', next(lines))
-        error = self.assertRaises(transport.ProtocolError, next, lines)
+        error = self.assertRaises(transport.ProtocolError, self.read_stream,
+                                  stream)
         self.assertIn('closed before the last chunk', str(error))
 
     def test_stream_to_refused_port_is_requests_error(self):

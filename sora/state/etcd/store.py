@@ -116,8 +116,8 @@ class EtcdStore(base.StateStore):
         # Events are grouped by their base64 key, which identifies a key as
         # uniquely as the decoded one.
         latest = {}
-        while not watch.changes.empty():
-            for event in watch.changes.get_nowait():
+        for events in watch.poll():
+            for event in events:
                 latest[event['kv']['key']] = event
         if latest:
             self.view.apply_watched(latest.values())

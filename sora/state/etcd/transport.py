@@ -20,13 +20,16 @@ from __future__ import annotations
 import json as json_module
 import socket
 import ssl
-from typing import Any, Iterator
+from typing import Any
 import urllib.parse
 
 import requests
 
+from sora.state.etcd import framing
+from sora.state.etcd.framing import ProtocolError
+
 # Limits on what a response may send before sora gives up on it.
-_MAX_LINE = 65536
+_MAX_LINE = framing.MAX_LINE
 _MAX_HEADERS = 100
 
 
@@ -36,10 +39,6 @@ class _Retry(Exception):
 
 class _Closed(Exception):
     """The server closed the connection before sending a status line."""
-
-
-class ProtocolError(Exception):
-    """The server sent something that is not a valid HTTP/1.1 response."""
 
 
 class Response:
@@ -316,12 +315,23 @@ class KeepAliveSession:
 
 
 class Stream:
-    """A response read as it arrives, such as etcd's watch stream."""
+    """A response read as it arrives, such as etcd's watch stream.
+
+    ``read_available`` reads it without waiting, so the thread that makes
+    decisions can apply the changes itself, between two decisions, and no
+    thread has to wake for every change.
+    """
+
+    # Bytes taken from the socket in one call at most; the rest waits for
+    # the next call.
+    READ_LIMIT = 4 * 1024 * 1024
 
     def __init__(self, connection: _Connection, head: _Head) -> None:
         self._connection = connection
         self._head = head
         self.status_code = head.status
+        self._decoder: framing.BodyDecoder | None = None
+        self._partial_line = b''
 
     def read_all(self) -> str:
         """Return the whole body as text, for an error response."""
@@ -331,35 +341,68 @@ class Stream:
             body = b''
         return body.decode('utf-8', errors='replace')
 
-    def iter_lines(self) -> Iterator[bytes]:
-        """Yield each newline-terminated line of the body.
+    def _take_buffered(self) -> bytes:
+        """Switch to reads without waiting; return the bytes already read.
 
-        Raise ProtocolError or OSError when the stream breaks; return when
-        it ends cleanly.
+        The buffered reader may hold body bytes that arrived with the
+        headers. Once the socket no longer blocks, peek() returns them
+        without waiting for more.
         """
-        reader = self._connection.reader
-        if not self._head.chunked:
-            while True:
-                line = reader.readline()
-                if not line:
-                    return
-                yield line
-        pending = b''
-        while True:
-            chunk = _read_chunk(reader)
-            if not chunk:
-                if pending:
-                    yield pending
-                return
-            pending += chunk
-            if b'\n' not in chunk:
-                continue
-            lines = pending.split(b'\n')
-            pending = lines.pop()
-            yield from lines
+        self._connection.sock.setblocking(False)
+        try:
+            buffered = self._connection.reader.peek(1)
+        except (BlockingIOError, ssl.SSLWantReadError):
+            return b''
+        return self._connection.reader.read(len(buffered))
+
+    def _receive(self) -> tuple[bytes, bool]:
+        """Return the bytes the socket has now, and whether it closed."""
+        received = []
+        size = 0
+        while size < self.READ_LIMIT:
+            try:
+                data = self._connection.sock.recv(65536)
+            except (BlockingIOError, ssl.SSLWantReadError,
+                    ssl.SSLWantWriteError):
+                # Nothing more has arrived, or TLS must send before it
+                # can read on; the next call reads on.
+                return b''.join(received), False
+            if not data:
+                return b''.join(received), True
+            received.append(data)
+            size += len(data)
+        return b''.join(received), False
+
+    def read_available(self) -> tuple[list[bytes], bool]:
+        """Return the lines received so far, without waiting for more.
+
+        Each line is returned once, without its newline, when its newline
+        has arrived. The flag is true once the body has ended, and then the
+        last line is returned even without a newline. Raise ProtocolError
+        or OSError when the stream breaks.
+        """
+        decoder = self._decoder
+        buffered = b''
+        if decoder is None:
+            decoder = self._decoder = framing.BodyDecoder(
+                self._head.chunked, self._head.length)
+            buffered = self._take_buffered()
+        data, closed = self._receive()
+        body = decoder.feed(buffered + data if buffered else data)
+        if closed and not decoder.ended and self._head.chunked:
+            raise ProtocolError('the connection closed before the last '
+                                'chunk')
+        ended = closed or decoder.ended
+
+        lines = (self._partial_line + body).split(b'\n')
+        self._partial_line = lines.pop()
+        if ended and self._partial_line:
+            lines.append(self._partial_line)
+            self._partial_line = b''
+        return lines, ended
 
     def shutdown(self) -> None:
-        """Wake a thread blocked reading the stream, then close it."""
+        """Close the stream."""
         try:
             self._connection.sock.shutdown(socket.SHUT_RDWR)
         except OSError:
