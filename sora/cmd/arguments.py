@@ -15,8 +15,20 @@ import typing
 from sora import exception
 
 # The global options whose value is a path, where an empty value would
-# silently name the current folder.
-PATH_OPTIONS = ('--config-file', '--config-dir')
+# silently name the current folder, with an example of a value.
+PATH_OPTIONS = {'--config-file': '/etc/sora/sora.conf',
+                '--config-dir': '/etc/sora/sora.conf.d'}
+
+
+class MissingPath(exception.SoraException):
+    """--config-file or --config-dir is given without a path."""
+
+    def __init__(self, argument: str, example: str) -> None:
+        self.argument = argument
+        self.example = example
+        super().__init__('%s needs a path, as in %s %s; give one after the '
+                         'option or leave the option out'
+                         % (argument, argument, example))
 
 
 # argparse's wording of a bad value, as Python 3.10 to 3.13 word it.
@@ -91,19 +103,30 @@ def require_text(flag: str, value: str | None, example: str) -> None:
 
 
 def check_path_options(args: Sequence[str]) -> None:
-    """Raise InvalidArgument for an empty --config-file or --config-dir.
+    """Reject an empty or missing --config-file or --config-dir value.
 
     oslo.config reads an empty path as the current folder, so the error it
-    raises names a folder the user never typed.
+    raises names a folder the user never typed. A missing value, as in
+    ``select --config-file``, would take the next word, which may be the
+    command name. Check ``args`` as typed, before the global options are
+    moved in front of the command.
+
+    :raises InvalidArgument: for an empty value.
+    :raises MissingPath: when the option is the last word, or the next
+        word is another option, which argparse would not take as a value.
     """
     for index, arg in enumerate(args):
+        if arg == '--':
+            break
         name, equals, value = arg.partition('=')
         if name not in PATH_OPTIONS:
             continue
         if not equals:
-            if index + 1 >= len(args):
-                continue
-            value = args[index + 1]
+            following = args[index + 1] if index + 1 < len(args) else None
+            if following is None or (following.startswith('-')
+                                     and following != '-'):
+                raise MissingPath(name, PATH_OPTIONS[name])
+            value = following
         require_text(name, value, 'the path of a file'
                      if name == '--config-file' else 'the path of a folder')
 

@@ -319,9 +319,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     conf.set_default('use_stderr', True)
     sora_conf.register_opts(conf)
     conf.register_cli_opt(COMMAND)
-    args = hoist_global_options(sys.argv[1:] if argv is None else argv)
+    typed = sys.argv[1:] if argv is None else list(argv)
+    args = hoist_global_options(typed)
     try:
-        arguments.check_path_options(args)
+        arguments.check_path_options(typed)
         conf(args, project='sora', prog='sora-scheduler')
         check_config_dirs(conf)
     except (cfg.Error, exception.SoraException) as error:

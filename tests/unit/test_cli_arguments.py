@@ -89,6 +89,16 @@ class CommandArgumentsTest(base.TestCase):
                 (('--config-dir=', 'drivers'), '--config-dir')):
             self.assert_rejected(args, 'for %s: the value is empty' % flag)
 
+    def test_config_paths_without_value_rejected(self):
+        for args, flag in (
+                (('select', '--config-file'), '--config-file'),
+                (('select', '--config-dir'), '--config-dir'),
+                (('select', '--config-file', '--memory-mb', '1'),
+                 '--config-file'),
+                (('drivers', '--config-dir', '--debug'), '--config-dir'),
+                (('--config-file',), '--config-file')):
+            self.assert_rejected(args, '%s needs a path' % flag)
+
     def test_repeated_label_key_rejected(self):
         self.assert_rejected(
             ('select', '--label', 'rack=r1', '--label', 'ssd=true',
