@@ -323,7 +323,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = hoist_global_options(typed)
     try:
         arguments.check_path_options(typed)
-        conf(args, project='sora', prog='sora-scheduler')
+        arguments.parse_command_line(conf, args, 'sora', 'sora-scheduler',
+                                     COMMAND_NAMES)
         check_config_dirs(conf)
     except (cfg.Error, exception.SoraException) as error:
         print('sora-scheduler: error: %s' % error, file=sys.stderr)

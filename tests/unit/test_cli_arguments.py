@@ -188,6 +188,64 @@ class ParserErrorTest(base.TestCase):
                             lines)
             self.assertNotIn('usage:', stderr.getvalue())
 
+    def top_level_error(self, *args):
+        """Run main() with these arguments; return its one error line."""
+        stderr = io.StringIO()
+        self.useFixture(fixtures.MonkeyPatch('sys.stderr', stderr))
+
+        status = scheduler.main(['--config-file', self.config] + list(args))
+
+        self.assertEqual(2, status, args)
+        self.assertNotIn('usage:', stderr.getvalue())
+        lines = stderr.getvalue().splitlines()
+        self.assertEqual(1, len(lines), lines)
+        self.assertTrue(lines[0].startswith('sora-scheduler: error: '),
+                        lines)
+        self.assertTrue(lines[0].endswith('; see sora-scheduler --help'),
+                        lines)
+        return lines[0]
+
+    def test_missing_command_one_line(self):
+        line = self.top_level_error('--debug')
+
+        self.assertIn('no command given; expected one of select, release, '
+                      'drivers, replay, load-inventory', line)
+
+    def test_unknown_command_names_closest(self):
+        for word, closest in (('slect', 'select'), ('driver', 'drivers'),
+                              ('relase', 'release')):
+            line = self.top_level_error(word, '--memory-mb', '1')
+
+            self.assertIn("unknown command '%s' (did you mean %s?)"
+                          % (word, closest), line)
+
+    def test_unknown_command_without_close_match(self):
+        line = self.top_level_error('frobnicate')
+
+        self.assertIn("unknown command 'frobnicate'; expected one of "
+                      "select, release, drivers, replay, load-inventory",
+                      line)
+        self.assertNotIn('did you mean', line)
+
+    def test_bad_global_flag_one_line(self):
+        line = self.top_level_error('--bogus', 'drivers')
+        self.assertIn('unrecognized arguments: --bogus', line)
+
+        line = self.top_level_error('--log-dir')
+        self.assertIn('--log-dir/--logdir needs a value', line)
+
+    def test_help_keeps_usage(self):
+        stdout = io.StringIO()
+        self.useFixture(fixtures.MonkeyPatch('sys.stdout', stdout))
+
+        error = self.assertRaises(SystemExit, scheduler.main, ['--help'])
+
+        self.assertEqual(0, error.code)
+        self.assertTrue(stdout.getvalue().startswith(
+            'usage: sora-scheduler [-h]'), stdout.getvalue())
+        self.assertIn('{select,release,drivers,replay,load-inventory}',
+                      stdout.getvalue())
+
 
 class SummaryMarkupTest(base.TestCase):
 
