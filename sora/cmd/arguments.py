@@ -190,7 +190,8 @@ def require_text(flag: str, value: str | None, example: str) -> None:
                                         'the value is empty; ' + fix)
 
 
-def check_path_options(args: Sequence[str]) -> None:
+def check_path_options(args: Sequence[str],
+                       commands: Sequence[str] = ()) -> None:
     """Reject an empty or missing --config-file or --config-dir value.
 
     oslo.config reads an empty path as the current folder, so the error it
@@ -200,8 +201,9 @@ def check_path_options(args: Sequence[str]) -> None:
     moved in front of the command.
 
     :raises InvalidArgument: for an empty value.
-    :raises MissingPath: when the option is the last word, or the next
-        word is another option, which argparse would not take as a value.
+    :raises MissingPath: when the option is the last word, the next word
+        is another option, which argparse would not take as a value, or
+        the next word is one of ``commands`` and no command follows it.
     """
     for index, arg in enumerate(args):
         if arg == '--':
@@ -213,6 +215,11 @@ def check_path_options(args: Sequence[str]) -> None:
             following = args[index + 1] if index + 1 < len(args) else None
             if following is None or (following.startswith('-')
                                      and following != '-'):
+                raise MissingPath(name, PATH_OPTIONS[name])
+            # In "--config-file select", select is the path only when
+            # another command follows, as in "--config-file select drivers".
+            if following in commands and not any(
+                    word in commands for word in args[index + 2:]):
                 raise MissingPath(name, PATH_OPTIONS[name])
             value = following
         require_text(name, value, 'the path of a file'

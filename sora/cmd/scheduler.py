@@ -322,7 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     typed = sys.argv[1:] if argv is None else list(argv)
     args = hoist_global_options(typed)
     try:
-        arguments.check_path_options(typed)
+        arguments.check_path_options(typed, COMMAND_NAMES)
         arguments.parse_command_line(conf, args, 'sora', 'sora-scheduler',
                                      COMMAND_NAMES)
         check_config_dirs(conf)

@@ -96,8 +96,22 @@ class CommandArgumentsTest(base.TestCase):
                 (('select', '--config-file', '--memory-mb', '1'),
                  '--config-file'),
                 (('drivers', '--config-dir', '--debug'), '--config-dir'),
-                (('--config-file',), '--config-file')):
+                (('--config-file',), '--config-file'),
+                (('--config-file', 'select'), '--config-file'),
+                (('--config-dir', 'drivers', '--debug'), '--config-dir')):
             self.assert_rejected(args, '%s needs a path' % flag)
+
+    def test_path_named_like_command_accepted(self):
+        # A folder named select is the value of --config-dir when another
+        # command follows it.
+        os.mkdir(os.path.join(self.folder, 'select'))
+        self.addCleanup(os.chdir, os.getcwd())
+        os.chdir(self.folder)
+
+        status, out, errors = self.main('--config-dir', 'select', 'drivers')
+
+        self.assertEqual(0, status, errors)
+        self.assertIn('memory', out)
 
     def test_repeated_label_key_rejected(self):
         self.assert_rejected(
