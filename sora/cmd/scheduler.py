@@ -319,10 +319,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     conf.set_default('use_stderr', True)
     sora_conf.register_opts(conf)
     conf.register_cli_opt(COMMAND)
-    args = hoist_global_options(sys.argv[1:] if argv is None else argv)
+    typed = sys.argv[1:] if argv is None else list(argv)
+    args = hoist_global_options(typed)
     try:
-        arguments.check_path_options(args)
-        conf(args, project='sora', prog='sora-scheduler')
+        arguments.check_path_options(typed, COMMAND_NAMES)
+        arguments.parse_command_line(conf, args, 'sora', 'sora-scheduler',
+                                     COMMAND_NAMES)
         check_config_dirs(conf)
     except (cfg.Error, exception.SoraException) as error:
         print('sora-scheduler: error: %s' % error, file=sys.stderr)

@@ -90,7 +90,9 @@ instances whatever their size.
 Possible values:
 
 * A comma-separated list of installed weigher names. An empty list gives
-  every host the score 0, so the tie-break decides.
+  every host the score 0, so the tie-break decides, and the ``weighted``
+  policy logs a warning when it is loaded. It does the same when every
+  listed weigher has a multiplier of 0.
 
 Related options:
 

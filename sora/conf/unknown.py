@@ -20,9 +20,9 @@ from sora import exception
 
 LOG = logging.getLogger(__name__)
 
-# The warnings already logged, as (file, section, option) with option None
-# for a whole section. A replay builds one manager per policy, and each
-# warning is logged once per process.
+# The warnings already logged, as (real path of the file, section,
+# option) with option None for a whole section. A replay builds one
+# manager per policy, and each warning is logged once per process.
 _REPORTED: set[tuple[str, str, str | None]] = set()
 _REPORTED_LOCK = threading.Lock()
 
@@ -30,18 +30,25 @@ _REPORTED_LOCK = threading.Lock()
 def read_files(conf: cfg.ConfigOpts) -> list[str]:
     """Return the files of ``--config-file`` and ``--config-dir``, in order.
 
-    A ConfigOpts that never parsed a command line has read no file.
+    A file reached by several paths, such as ``w.conf`` and ``./w.conf``,
+    a symbolic link to it, or a folder of ``--config-dir`` that contains it,
+    is returned once, by the path that reached it first. A ConfigOpts that
+    never parsed a command line has read no file.
     """
     try:
-        files = list(conf.config_file or ())
+        paths = list(conf.config_file or ())
         folders = conf.config_dir or []
     except cfg.NoSuchOptError:
         return []
     if isinstance(folders, str):
         folders = [folders]
     for folder in folders:
-        files.extend(sorted(glob.glob(os.path.join(folder, '*.conf'))))
-    return files
+        paths.extend(sorted(glob.glob(os.path.join(folder, '*.conf'))))
+
+    files: dict[str, str] = {}
+    for path in paths:
+        files.setdefault(os.path.realpath(path), path)
+    return list(files.values())
 
 
 def _sections(path: str) -> dict[str, dict[str, list[str]]]:
@@ -78,12 +85,15 @@ def warn_unknown(conf: cfg.ConfigOpts, owned: list[str]) -> None:
     groups = sorted(name for name in conf
                     if isinstance(conf[name], cfg.ConfigOpts.GroupAttr))
     for path in read_files(conf):
+        # Another ConfigOpts of this process may name the file by another
+        # path, so the warnings already logged are keyed by the real path.
+        real_path = os.path.realpath(path)
         for section, options in _sections(path).items():
             if section == 'DEFAULT':
                 continue
             if section not in groups:
                 guess = _closest(section, groups)
-                if guess and _first_report((path, section, None)):
+                if guess and _first_report((real_path, section, None)):
                     LOG.warning('Unknown section [%s] in %s; did you mean '
                                 '[%s]? Its options are ignored',
                                 exception.shown_name(section),
@@ -94,7 +104,7 @@ def warn_unknown(conf: cfg.ConfigOpts, owned: list[str]) -> None:
             known = sorted(conf[section])
             for option in options:
                 if option in known or \
-                        not _first_report((path, section, option)):
+                        not _first_report((real_path, section, option)):
                     continue
                 guess = _closest(option, known)
                 # The names come from the file as written, so they are

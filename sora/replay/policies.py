@@ -28,9 +28,8 @@ def parse_policy_list(text: str,
                       ) -> list[str]:
     """Return the policies of a comma-separated list, in the given order.
 
-    ``all`` stands for every installed policy. A name given twice is kept
-    once. An unknown name raises InvalidArgument naming --compare and the
-    installed policies.
+    ``all`` stands for every installed policy. A name given twice, or an
+    unknown name, raises InvalidArgument naming --compare.
     """
     return parse_policy_selection(text, source)[0]
 
@@ -42,13 +41,25 @@ def parse_policy_selection(text: str,
 
     The optional names are those that only ``all`` brought in. A replay
     skips such a policy when it fails to load, but stops on a policy that
-    the list names.
+    the list names. A policy named beside ``all`` is replayed once.
+
+    :raises InvalidArgument: naming --compare, for an empty list, a name
+        given twice or a policy that is not installed.
     """
+    typed = [part.strip() for part in text.split(',') if part.strip()]
+    repeated = [name for index, name in enumerate(typed)
+                if name in typed[:index]]
+    if repeated:
+        # A repeated name is most often a typo for another policy, which
+        # replaying each name once would hide.
+        raise exception.InvalidArgument(
+            '--compare', text, '%s listed more than once; list each policy '
+            'once' % ', '.join(dict.fromkeys(
+                exception.shown_name(name) for name in repeated)))
+
     names: list[str] = []
     named: set[str] = set()
-    for name in (part.strip() for part in text.split(',')):
-        if not name:
-            continue
+    for name in typed:
         if name == ALL:
             expanded = installed_policies(source)
         else:

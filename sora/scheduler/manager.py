@@ -399,16 +399,23 @@ def _mutate_hook(manager: SchedulerManager):
             return
         try:
             target.reload()
-        except exception.SoraException as error:
+            return
+        except Exception as error:  # nothing may stop the daemon here
+            rejected = error
+
+        # oslo.log appends the exception being handled to an error logged
+        # inside an except block, which would repeat its text, so the
+        # error is logged after the block.
+        if isinstance(rejected, exception.SoraException):
             LOG.error('Rejected the new configuration; the scheduler keeps '
                       'policy %s and its hosts: %s', target.driver_name,
-                      error)
-        except Exception as error:  # nothing may stop the daemon here
+                      rejected)
+        else:
             LOG.error('Rejected the new configuration: %s: %s; the '
                       'scheduler keeps policy %s and its hosts',
-                      type(error).__name__, error, target.driver_name)
+                      type(rejected).__name__, rejected, target.driver_name)
             LOG.debug('Traceback of the rejected configuration',
-                      exc_info=True)
+                      exc_info=rejected)
 
     return hook
 

@@ -39,6 +39,14 @@ class CliTestCase(base.TestCase):
     def assert_no_traceback(self, result):
         self.assertNotIn('Traceback', result.stdout + result.stderr)
 
+    def assert_one_line_error(self, result, *fragments):
+        self.assert_exit(2, result)
+        self.assert_no_traceback(result)
+        lines = result.stderr.splitlines()
+        self.assertEqual(1, len(lines), result.stderr)
+        for fragment in fragments:
+            self.assertIn(fragment, lines[0])
+
 
 class SelectCommandTest(CliTestCase):
 
@@ -230,13 +238,17 @@ class ConfigErrorTest(CliTestCase):
         self.assert_no_traceback(result)
 
     def test_usage_errors(self):
-        # The top-level parser belongs to oslo.config and prints its usage
-        # block; a subcommand's parser prints one line.
-        for args in ((), ('frobnicate',)):
+        # The top-level parser, which oslo.config builds, and each
+        # subcommand's parser print one line without the usage block.
+        for args, message in (((), 'no command given'),
+                              (('slect',), "unknown command 'slect' (did "
+                               "you mean select?)"),
+                              (('--bogus', 'drivers'),
+                               'unrecognized arguments: --bogus')):
             result = self.run_cli(*args)
-            self.assert_exit(2, result)
-            self.assertIn('usage:', result.stderr)
-            self.assert_no_traceback(result)
+            self.assert_one_line_error(result, message,
+                                       'see sora-scheduler --help')
+            self.assertNotIn('usage:', result.stderr)
         for args in (('select', '--bogus'), ('select', '--format', 'yaml')):
             result = self.run_cli(*args)
             self.assert_exit(2, result)
@@ -276,14 +288,6 @@ class DriversCommandTest(CliTestCase):
 
 class CommandLineRobustnessTest(CliTestCase):
     """Bad files and arguments get one line and exit 2, never a traceback."""
-
-    def assert_one_line_error(self, result, *fragments):
-        self.assert_exit(2, result)
-        self.assert_no_traceback(result)
-        lines = result.stderr.splitlines()
-        self.assertEqual(1, len(lines), result.stderr)
-        for fragment in fragments:
-            self.assertIn(fragment, lines[0])
 
     def test_config_file_is_a_directory(self):
         result = self.run_cli('select', config=self.folder)

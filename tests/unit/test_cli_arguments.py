@@ -89,6 +89,30 @@ class CommandArgumentsTest(base.TestCase):
                 (('--config-dir=', 'drivers'), '--config-dir')):
             self.assert_rejected(args, 'for %s: the value is empty' % flag)
 
+    def test_config_paths_without_value_rejected(self):
+        for args, flag in (
+                (('select', '--config-file'), '--config-file'),
+                (('select', '--config-dir'), '--config-dir'),
+                (('select', '--config-file', '--memory-mb', '1'),
+                 '--config-file'),
+                (('drivers', '--config-dir', '--debug'), '--config-dir'),
+                (('--config-file',), '--config-file'),
+                (('--config-file', 'select'), '--config-file'),
+                (('--config-dir', 'drivers', '--debug'), '--config-dir')):
+            self.assert_rejected(args, '%s needs a path' % flag)
+
+    def test_path_named_like_command_accepted(self):
+        # A folder named select is the value of --config-dir when another
+        # command follows it.
+        os.mkdir(os.path.join(self.folder, 'select'))
+        self.addCleanup(os.chdir, os.getcwd())
+        os.chdir(self.folder)
+
+        status, out, errors = self.main('--config-dir', 'select', 'drivers')
+
+        self.assertEqual(0, status, errors)
+        self.assertIn('memory', out)
+
     def test_repeated_label_key_rejected(self):
         self.assert_rejected(
             ('select', '--label', 'rack=r1', '--label', 'ssd=true',
@@ -177,6 +201,64 @@ class ParserErrorTest(base.TestCase):
             self.assertTrue(lines[0].endswith('; see %s --help' % prog),
                             lines)
             self.assertNotIn('usage:', stderr.getvalue())
+
+    def top_level_error(self, *args):
+        """Run main() with these arguments; return its one error line."""
+        stderr = io.StringIO()
+        self.useFixture(fixtures.MonkeyPatch('sys.stderr', stderr))
+
+        status = scheduler.main(['--config-file', self.config] + list(args))
+
+        self.assertEqual(2, status, args)
+        self.assertNotIn('usage:', stderr.getvalue())
+        lines = stderr.getvalue().splitlines()
+        self.assertEqual(1, len(lines), lines)
+        self.assertTrue(lines[0].startswith('sora-scheduler: error: '),
+                        lines)
+        self.assertTrue(lines[0].endswith('; see sora-scheduler --help'),
+                        lines)
+        return lines[0]
+
+    def test_missing_command_one_line(self):
+        line = self.top_level_error('--debug')
+
+        self.assertIn('no command given; expected one of select, release, '
+                      'drivers, replay, load-inventory', line)
+
+    def test_unknown_command_names_closest(self):
+        for word, closest in (('slect', 'select'), ('driver', 'drivers'),
+                              ('relase', 'release')):
+            line = self.top_level_error(word, '--memory-mb', '1')
+
+            self.assertIn("unknown command '%s' (did you mean %s?)"
+                          % (word, closest), line)
+
+    def test_unknown_command_without_close_match(self):
+        line = self.top_level_error('frobnicate')
+
+        self.assertIn("unknown command 'frobnicate'; expected one of "
+                      "select, release, drivers, replay, load-inventory",
+                      line)
+        self.assertNotIn('did you mean', line)
+
+    def test_bad_global_flag_one_line(self):
+        line = self.top_level_error('--bogus', 'drivers')
+        self.assertIn('unrecognized arguments: --bogus', line)
+
+        line = self.top_level_error('--log-dir')
+        self.assertIn('--log-dir/--logdir needs a value', line)
+
+    def test_help_keeps_usage(self):
+        stdout = io.StringIO()
+        self.useFixture(fixtures.MonkeyPatch('sys.stdout', stdout))
+
+        error = self.assertRaises(SystemExit, scheduler.main, ['--help'])
+
+        self.assertEqual(0, error.code)
+        self.assertTrue(stdout.getvalue().startswith(
+            'usage: sora-scheduler [-h]'), stdout.getvalue())
+        self.assertIn('{select,release,drivers,replay,load-inventory}',
+                      stdout.getvalue())
 
 
 class SummaryMarkupTest(base.TestCase):

@@ -5,12 +5,16 @@ The tests write a real sora.conf, change it, and call oslo.config's
 """
 
 import gc
+import io
+import logging
 import os
 import threading
 import weakref
 
 import fixtures
 import numpy as np
+from oslo_log import formatters
+from oslo_log import log as oslo_log
 from stevedore import extension
 
 from sora.drivers import base as driver_base
@@ -334,3 +338,51 @@ class UnexpectedErrorReloadTest(ReloadTestCase):
                       'long', self.log.output)
         self.assertNotIn('plugin failed', self.log.output)
         self.assertNotIn('Traceback', self.log.output)
+
+
+class RejectedReloadLogTest(ReloadTestCase):
+    """The error line of a rejected reload, formatted as oslo.log does."""
+
+    def setUp(self):
+        super().setUp()
+        oslo_log.register_options(self.conf)
+        self.stream = io.StringIO()
+        handler = logging.StreamHandler(self.stream)
+        handler.setFormatter(formatters.ContextFormatter(config=self.conf,
+                                                         project='sora'))
+        logger = logging.getLogger('sora.scheduler.manager')
+        logger.addHandler(handler)
+        self.addCleanup(logger.removeHandler, handler)
+
+    def rejected_line(self):
+        lines = [line for line in self.stream.getvalue().splitlines()
+                 if 'Rejected the new configuration' in line]
+        self.assertEqual(1, len(lines), self.stream.getvalue())
+        return lines[0]
+
+    def test_sora_error_named_once(self):
+        manager = self.start('[scheduler]\ndriver = memory\n')
+
+        self.write_conf('[scheduler]\ndriver = memroy\n')
+        self.conf.mutate_config_files()
+
+        self.assertEqual('memory', manager.driver_name)
+        line = self.rejected_line()
+        self.assertEqual(1, line.count("Invalid value 'memroy'"), line)
+        self.assertNotIn('sora.exception', line)
+        self.assertTrue(line.endswith("Did you mean 'memory'?"), line)
+
+    def test_unexpected_error_named_once(self):
+        manager = self.start('[scheduler]\ndriver = memory\n')
+        # A configuration file cannot easily cause an error that is not
+        # sora's own, because plugin errors are wrapped in PluginLoadFailed,
+        # so reload is replaced by a mock that raises one.
+        self.useFixture(fixtures.MockPatchObject(
+            manager, 'reload', side_effect=RuntimeError('disk on fire')))
+
+        self.conf.mutate_config_files()
+
+        line = self.rejected_line()
+        self.assertEqual(1, line.count('disk on fire'), line)
+        self.assertIn('RuntimeError: disk on fire; the scheduler keeps '
+                      'policy memory and its hosts', line)

@@ -89,3 +89,27 @@ class UnknownOptionsTest(base.TestCase):
         SchedulerManager(self.conf, load_inventory=False)
 
         self.assertEqual(1, len(self.warnings()))
+
+    def test_same_file_twice_warned_once(self):
+        path = os.path.join(self.folder, 'w.conf')
+        with open(path, 'w', encoding='utf-8') as stream:
+            stream.write('[scheduler]\ndrvier = random\n[schedulr]\nx = 1\n')
+        link = os.path.join(self.folder, 'link.conf')
+        os.symlink(path, link)
+        folder_name = os.path.basename(self.folder)
+        # Four spellings of one file, and a folder that contains it, which
+        # --config-dir reads with its other *.conf files.
+        self.conf(['--config-file', path,
+                   '--config-file', os.path.join(self.folder, '.', 'w.conf'),
+                   '--config-file', os.path.join(self.folder, '..',
+                                                 folder_name, 'w.conf'),
+                   '--config-file', link,
+                   '--config-dir', self.folder])
+
+        SchedulerManager(self.conf, load_inventory=False)
+
+        self.assertEqual(
+            ['Unknown option drvier in section [scheduler] of %s is '
+             'ignored; did you mean driver?' % path,
+             'Unknown section [schedulr] in %s; did you mean [scheduler]? '
+             'Its options are ignored' % path], self.warnings())

@@ -197,6 +197,40 @@ class WeightedPolicyTest(base.TestCase):
         self.assertEqual('a', manager.select_destinations(
             RequestSpec(memory_mb=1))[0].host)
 
+    def flat_score_warnings(self, weighers, **flags):
+        """Build the weighted policy; return its warnings about scores."""
+        log = self.useFixture(fixtures.FakeLogger(name='sora.drivers'))
+        self._manager([placement.host('a')], weighers, **flags)
+        return [line for line in log.output.splitlines()
+                if 'every host' in line]
+
+    def test_empty_weighers_warned_at_load(self):
+        [warning] = self.flat_score_warnings([])
+
+        self.assertIn('The weighted policy scores every host 0, so only the '
+                      'tie-break chooses, because [filter_scheduler] '
+                      'weighers is empty', warning)
+        self.assertIn('list weighers such as ram,cpu,disk,gpu', warning)
+
+    def test_zero_multipliers_warned_at_load(self):
+        [warning] = self.flat_score_warnings(
+            ['ram', 'cpu'], ram_weight_multiplier=0.0,
+            cpu_weight_multiplier=0.0)
+
+        self.assertIn('The weighted policy scores every host 0, so only the '
+                      'tie-break chooses, because every weigher of '
+                      '[filter_scheduler] weighers (ram, cpu) has a '
+                      'multiplier of 0', warning)
+        self.assertIn('set [filter_scheduler] ram_weight_multiplier or '
+                      '[filter_scheduler] cpu_weight_multiplier to a value '
+                      'other than 0', warning)
+
+    def test_one_nonzero_multiplier_not_warned(self):
+        for multiplier in (1.0, -0.5):
+            self.assertEqual([], self.flat_score_warnings(
+                ['ram', 'cpu'], ram_weight_multiplier=0.0,
+                cpu_weight_multiplier=multiplier))
+
     def test_weights_not_kept_between_decisions(self):
         # The same two hosts weighed twice give the same scores, whatever
         # other hosts a decision in between saw.

@@ -113,6 +113,28 @@ class ReplayCommandTest(base.ReplayTestCase):
             self.assertIn("Invalid value %r for --compare" % value, err)
             self.assertEqual('', out)
 
+    def test_repeated_compare_policy_rejected(self):
+        for value, repeated in (('memory,memory', 'memory'),
+                                ('random, spread,random,spread',
+                                 'random, spread'),
+                                ('all,all', 'all')):
+            status, out, err = self.main(self.trace, '--compare', value)
+
+            self.assertEqual(2, status, value)
+            self.assertIn("Invalid value %r for --compare: %s listed more "
+                          "than once; list each policy once"
+                          % (value, repeated), err)
+            self.assertEqual('', out, value)
+
+    def test_compare_all_with_named_policy(self):
+        # A policy named beside all is replayed once, and it must load.
+        status, out, err = self.main(self.trace, '--compare', 'all,memory')
+
+        self.assertEqual(0, status, err)
+        header = [line for line in out.splitlines()
+                  if line.startswith('policy ')]
+        self.assertEqual(1, header[0].split().count('memory'), out)
+
     def test_singular_counts(self):
         self.use_hosts(HOSTS[:1])
         one = self.write_trace(['0,,1024,1,0,0,,,a', '1,,x,1,0,0,,,bad'],
