@@ -59,11 +59,13 @@ class Host:
             # it is let through first. A bool's type is bool, not int.
             if type(value) is int and 0 <= value <= maximum:
                 continue
-            if isinstance(value, bool) or not isinstance(value, int):
+            if not units.is_integer(value):
                 raise units.FieldError(field, value, 'expected an integer')
             if value < 0:
                 raise units.FieldError(field, value, 'must not be negative')
             units.check_maximum(field, value, value, maximum)
+            # A numpy integer is stored as an int, which JSON can encode.
+            object.__setattr__(self, field, int(value))
         for field in ('cpu_allocation_ratio', 'ram_allocation_ratio',
                       'disk_allocation_ratio'):
             value = getattr(self, field)

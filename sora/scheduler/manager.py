@@ -25,7 +25,6 @@ from sora.scheduler import pipeline as pipeline_mod
 from sora.scheduler.request import RequestSpec
 from sora.scheduler.selection import Claim
 from sora.scheduler.selection import Selection
-from sora.scheduler import units
 from sora.state import base as state_base
 from sora.state import loader as state_loader
 
@@ -246,18 +245,11 @@ class SchedulerManager:
         clock; None means now.
         """
         checks.check_name('name', name, 'a host name')
-        used = {key: value for key, value in (
-            ('memory_mb', memory_mb_used),
-            ('vcpus_milli', vcpus_milli_used),
-            ('disk_gb', disk_gb_used)) if value is not None}
-        for key, value in used.items():
-            if isinstance(value, bool) or not isinstance(value, int) \
-                    or not 0 <= value <= units.MAX_AMOUNT:
-                raise exception.InvalidRequest(
-                    key + '_used', value, 'expected an integer from 0 to %d'
-                    % units.MAX_AMOUNT)
+        used = checks.check_usage({'memory_mb': memory_mb_used,
+                                   'vcpus_milli': vcpus_milli_used,
+                                   'disk_gb': disk_gb_used})
         if at is not None:
-            checks.check_report_time(at)
+            at = checks.check_report_time(at)
         self.store.report(name, used, at)
 
     # -- decisions --------------------------------------------------------

@@ -53,9 +53,10 @@ class RequestSpec:
     def __post_init__(self) -> None:
         self._check_amounts()
         self._check_types()
-        if isinstance(self.num_instances, bool) or not isinstance(
-                self.num_instances, int) or not (
-                    1 <= self.num_instances <= units.MAX_INSTANCES):
+        if type(self.num_instances) is not int:
+            self._store_integer('num_instances')
+        if not units.is_integer(self.num_instances) or not (
+                1 <= self.num_instances <= units.MAX_INSTANCES):
             raise exception.InvalidRequest(
                 'num_instances', self.num_instances,
                 'expected an integer from 1 to %d' % units.MAX_INSTANCES)
@@ -77,12 +78,13 @@ class RequestSpec:
                 raise exception.InvalidRequest(
                     'group_policy', self.group_policy, 'needs a group; set '
                     'group to the name of the server group')
-        if self.max_per_host is not None and (
-                isinstance(self.max_per_host, bool)
-                or not isinstance(self.max_per_host, int)
-                or self.max_per_host < 1):
-            raise exception.InvalidRequest('max_per_host', self.max_per_host,
-                                           'expected an integer of 1 or more')
+        if self.max_per_host is not None:
+            self._store_integer('max_per_host')
+            if not units.is_integer(self.max_per_host) \
+                    or self.max_per_host < 1:
+                raise exception.InvalidRequest(
+                    'max_per_host', self.max_per_host,
+                    'expected an integer of 1 or more')
 
     def _check_amounts(self) -> None:
         # A replay builds a request per workload of a trace, so amounts that
@@ -99,7 +101,7 @@ class RequestSpec:
         for field in ('memory_mb', 'vcpus_milli', 'disk_gb', 'gpus',
                       'gpu_milli'):
             value = getattr(self, field)
-            if isinstance(value, bool) or not isinstance(value, int):
+            if not units.is_integer(value):
                 raise exception.InvalidRequest(field, value,
                                                'expected an integer')
             if value < 0:
@@ -110,6 +112,16 @@ class RequestSpec:
                 raise exception.InvalidRequest(
                     field, value,
                     'must be at most %d; use a smaller value' % maximum)
+            self._store_integer(field)
+
+    def _store_integer(self, field: str) -> None:
+        """Store a numpy integer in ``field`` as an int, which JSON encodes.
+
+        Any other value is left for the caller to check.
+        """
+        value = getattr(self, field)
+        if units.is_integer(value) and type(value) is not int:
+            object.__setattr__(self, field, int(value))
 
     def _check_types(self) -> None:
         for field in ('gpu_models', 'same_host', 'different_host'):
