@@ -131,7 +131,9 @@ class RequestSpec:
             if not isinstance(value, frozenset) or not all(
                     isinstance(name, str) and name for name in value):
                 raise exception.InvalidRequest(
-                    field, value, 'expected a frozenset of non-empty names')
+                    field, value, "expected a frozenset of non-empty names, "
+                    "such as %s=frozenset({'%s'})"
+                    % (field, _NAME_EXAMPLES[field]))
         labels = self.required_labels
         if not _is_text_mapping(labels):
             raise exception.InvalidRequest(
@@ -171,7 +173,8 @@ class RequestSpec:
         ``vcpus`` may be a fraction and is kept exact in thousandths. Any
         value that is not a valid amount raises InvalidRequest naming it.
         ``gpu_models``, ``same_host`` and ``different_host`` take any
-        iterable of names; a single string counts as one name. Other
+        iterable of names; a single string counts as one name, and bytes
+        or a mapping raise InvalidRequest. Other
         keywords are the fields of RequestSpec, and an unknown keyword
         raises InvalidRequest naming it and the known ones.
         """
@@ -201,18 +204,45 @@ class RequestSpec:
                 'gpu_milli', gpu_milli,
                 'a share of a card needs gpus=1; set gpus or drop gpu_milli')
         values.update(kwargs)
-        for field in ('gpu_models', 'same_host', 'different_host'):
-            value = values.get(field)
-            if isinstance(value, str):
-                values[field] = frozenset([value])
-            elif value is not None and not isinstance(value, frozenset):
-                try:
-                    values[field] = frozenset(value)  # type: ignore
-                except TypeError:
-                    raise exception.InvalidRequest(
-                        field, value, 'expected a name or a list of '
-                        'names') from None
+        for field in _NAME_EXAMPLES:
+            if field in values:
+                values[field] = _name_set(field, values[field])
         return cls(**values)  # type: ignore[arg-type]
+
+
+# The fields that hold a set of names, with a name to show in examples.
+_NAME_EXAMPLES = {'gpu_models': 'A100', 'same_host': 'host1',
+                  'different_host': 'host1'}
+
+
+def _name_set(field: str, value: object) -> frozenset[str]:
+    """Return the names given for ``field`` as a frozenset.
+
+    A single string is one name. Bytes, a mapping, or any name that is not
+    non-empty text raise InvalidRequest with an example of a valid value.
+    """
+    if isinstance(value, str):
+        return frozenset([value])
+
+    example = "%s=['%s']" % (field, _NAME_EXAMPLES[field])
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        # frozenset() would take bytes as a set of integers.
+        raise exception.InvalidRequest(
+            field, value, 'expected a name or a list of names as text, not '
+            'bytes; decode the bytes first, as in %s' % example)
+
+    names = None
+    if not isinstance(value, Mapping):
+        try:
+            names = frozenset(value)  # type: ignore[arg-type]
+        except TypeError:
+            pass
+    if names is None or not all(isinstance(name, str) and name
+                                for name in names):
+        raise exception.InvalidRequest(
+            field, value, 'expected a name or a list of names, each '
+            'non-empty text, such as %s' % example)
+    return names
 
 
 # The keywords of RequestSpec.build: the amounts it parses, then every
