@@ -204,11 +204,7 @@ class SchedulerManager:
 
     def set_hosts(self, hosts: list[Host]) -> list[Claim]:
         """Replace every host, keeping the claims on hosts that remain."""
-        if not isinstance(hosts, (list, tuple)) or not all(
-                isinstance(host, Host) for host in hosts):
-            raise exception.InvalidArgument(
-                'hosts', hosts, 'expected a list of Host; build each with '
-                'Host(name, ...) or Host.from_mapping()')
+        state_base.check_hosts(hosts)
         inventory_loader.check_unique(hosts, 'set_hosts')
         return self.store.load(hosts)
 
