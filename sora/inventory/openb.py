@@ -22,6 +22,10 @@ from sora.scheduler import units
 
 COLUMNS = ('sn', 'cpu_milli', 'memory_mib', 'gpu', 'model')
 
+# The Host fields that a column of another name fills, so that an error
+# names the column as the file's header does.
+_COLUMN_OF_FIELD = {'name': 'sn', 'gpu_model': 'model'}
+
 
 class OpenbCsvInventory(base.InventorySource):
     """Hosts from an openb node list CSV (``sn,cpu_milli,memory_mib,...``)."""
@@ -76,7 +80,7 @@ class OpenbCsvInventory(base.InventorySource):
                     gpu_model=model)
             except units.FieldError as error:
                 raise exception.InvalidInventory(
-                    path, location, error.field, error.value, error.reason
-                ) from None
+                    path, location, _COLUMN_OF_FIELD.get(error.field, error.field),
+                    error.value, error.reason) from None
             hosts.append((host, base.located(location, name)))
         return hosts

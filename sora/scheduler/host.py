@@ -32,7 +32,9 @@ class Host:
     are two hosts; a name has at most MAX_NAME_LENGTH (255) printable
     characters, without leading or trailing whitespace. Zones, GPU models
     and label keys and values must be text: numbers are refused, not
-    converted. A label key must not be empty.
+    converted. A label key must not be empty. Like names, zones, GPU models
+    and label keys and values must be printable: no control characters,
+    line breaks or invisible format characters such as U+202E.
     """
 
     name: str
@@ -77,6 +79,7 @@ class Host:
             if not isinstance(getattr(self, field), str):
                 raise units.FieldError(field, getattr(self, field),
                                        'expected text; quote it')
+            check_text(field, getattr(self, field), getattr(self, field))
         if not isinstance(self.enabled, bool):
             raise units.FieldError('enabled', self.enabled,
                                    'expected true or false')
@@ -168,3 +171,17 @@ def check_labels(labels: object) -> None:
         if not key:
             raise units.FieldError('labels', {key: value},
                                    'a label key must not be empty')
+        check_text('labels', key, {key: value})
+        check_text('labels', value, {key: value})
+
+
+def check_text(field: str, text: str, value: object) -> None:
+    """Raise FieldError, showing ``value``, when ``text`` is not printable.
+
+    A zone, GPU model or label is matched against requests, so a control
+    character, line break or invisible format character in one is a
+    mistake, and it must not reach a terminal raw in later messages.
+    """
+    if not text.isprintable():
+        raise units.FieldError(field, value, 'remove the control '
+                               'characters or line breaks')
