@@ -6,6 +6,11 @@ node name, CPUs in thousandths, memory in MiB, GPU card count and GPU model
 0 and requests for disk never fit on them. The file is UTF-8 text.
 Memory and CPUs in thousandths are at most 2**48 (281474976710656) and GPU
 cards at most 64 per node.
+
+Whitespace around each cell and each header column is trimmed, quoted or
+not, because spreadsheets often pad cells when they export a CSV. So a
+cell " n1 " names host ``n1``, and a cell of spaces alone is empty. The
+``file`` source rejects such padding instead.
 """
 
 from __future__ import annotations

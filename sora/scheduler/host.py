@@ -33,8 +33,9 @@ class Host:
     characters, without leading or trailing whitespace. Zones, GPU models
     and label keys and values must be text: numbers are refused, not
     converted. A label key must not be empty. Like names, zones, GPU models
-    and label keys and values must be printable: no control characters,
-    line breaks or invisible format characters such as U+202E.
+    and label keys and values must be printable, without control
+    characters, line breaks or invisible format characters such as U+202E,
+    and without leading or trailing whitespace.
     """
 
     name: str
@@ -176,12 +177,16 @@ def check_labels(labels: object) -> None:
 
 
 def check_text(field: str, text: str, value: object) -> None:
-    """Raise FieldError, showing ``value``, when ``text`` is not printable.
+    """Raise FieldError, showing ``value``, unless ``text`` is exact text.
 
-    A zone, GPU model or label is matched against requests, so a control
-    character, line break or invisible format character in one is a
-    mistake, and it must not reach a terminal raw in later messages.
+    A zone, GPU model or label is matched exactly against requests, so a
+    control character, line break, invisible format character or padding
+    in one is a mistake that would make the host miss every request for
+    it. A control character must not reach a terminal raw either.
     """
     if not text.isprintable():
         raise units.FieldError(field, value, 'remove the control '
                                'characters or line breaks')
+    if text != text.strip():
+        raise units.FieldError(field, value, 'remove the leading or '
+                               'trailing whitespace')

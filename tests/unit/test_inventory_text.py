@@ -1,8 +1,8 @@
 """Text fields of inventory hosts: zone, GPU model and labels.
 
-These fields are matched against requests, so a control character in one
-is a mistake in the file that would make the host silently miss every
-request for that zone, model or label.
+These fields are matched exactly against requests, so a control character
+or, in JSON, padding in one is a mistake in the file that would make the
+host silently miss every request for that zone, model or label.
 """
 
 import json
@@ -80,3 +80,58 @@ class HostTextFieldTest(test_inventory_input.InputFilesTestCase):
                     labels={'rack': 'r1 (east)', 'é': 'ü'})
         self.assertEqual('az 1', host.zone)
         self.assertEqual({'rack': 'r1 (east)', 'é': 'ü'}, host.labels)
+
+
+class PaddedTextTest(test_inventory_input.InputFilesTestCase):
+    """Whitespace around names: trimmed in a CSV, rejected in JSON."""
+
+    def test_json_padding_rejected(self):
+        cases = [
+            ('name', {'name': 'h1 '}),
+            ('zone', {'name': 'h1', 'zone': ' az1'}),
+            ('gpu_model', {'name': 'h1', 'gpu_model': 'A100 '}),
+            ('labels', {'name': 'h1', 'labels': {'rack ': 'r1'}}),
+            ('labels', {'name': 'h1', 'labels': {'rack': ' r1'}}),
+        ]
+        for field, host in cases:
+            path = self._write_json([host])
+
+            error = self.assertRaises(exception.InvalidInventory, self._load,
+                                      'file', path)
+
+            self.assertEqual(field, error.field, host)
+            self.assertIn('remove the leading or trailing whitespace',
+                          str(error))
+
+    def test_inner_spaces_kept(self):
+        path = self._write_json([{'name': 'h1', 'zone': 'az 1',
+                                  'labels': {'room': 'b 2'}}])
+
+        manager = self._load('file', path)
+
+        host = manager.store.hosts.to_host(0)
+        self.assertEqual('az 1', host.zone)
+        self.assertEqual({'room': 'b 2'}, host.labels)
+
+    def test_csv_padding_trimmed(self):
+        path = self._write('nodes.csv',
+                           ' sn , cpu_milli ,memory_mib,gpu,model\n'
+                           ' n1 , 1000 , 100 , 1 , V100 \n'
+                           '"n2  ",2000,200,0,\n')
+
+        manager = self._load('openb-csv', path)
+
+        table = manager.store.hosts
+        self.assertEqual(['n1', 'n2'], table.names)
+        first = table.to_host(0)
+        self.assertEqual('V100', first.gpu_model)
+        self.assertEqual(1000, first.vcpus_milli)
+
+    def test_csv_blank_name_rejected(self):
+        path = self._write('nodes.csv', CSV_HEADER + '   ,1000,100,0,\n')
+
+        error = self.assertRaises(exception.InvalidInventory, self._load,
+                                  'openb-csv', path)
+
+        self.assertEqual('sn', error.field)
+        self.assertIn('non-empty host name', str(error))
