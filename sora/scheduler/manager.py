@@ -298,11 +298,8 @@ class SchedulerManager:
                           'deciding again', request.request_id,
                           conflict.host)
                 self.store.refresh()
-        error = exception.NoValidHost(len(self.store.hosts),
-                                      {'contention': len(conflicts)},
-                                      request.request_id)
-        LOG.info('Request %s: %s', request.request_id, error.summary())
-        raise error
+        raise decision.log_no_valid_host(
+            self.store.hosts, {'contention': len(conflicts)}, request)
 
     def _decide(self, pipeline: pipeline_mod.Pipeline,
                 request: RequestSpec) -> Selection:
