@@ -84,8 +84,9 @@ class OpenbCsvInventory(base.InventorySource):
                     gpus=units.parse_count('gpu', gpus, units.MAX_GPUS),
                     gpu_model=model)
             except units.FieldError as error:
+                column = _COLUMN_OF_FIELD.get(error.field, error.field)
                 raise exception.InvalidInventory(
-                    path, location, _COLUMN_OF_FIELD.get(error.field, error.field),
-                    error.value, error.reason) from None
+                    path, location, column, error.value, error.reason
+                ) from None
             hosts.append((host, base.located(location, name)))
         return hosts

@@ -5,8 +5,6 @@ or, in JSON, padding in one is a mistake in the file that would make the
 host silently miss every request for that zone, model or label.
 """
 
-import json
-
 from sora import exception
 from sora.scheduler.host import Host
 from sora.scheduler import units
