@@ -328,13 +328,34 @@ class CardsInUse(SoraException):
                ', '.join(self.claim_ids)))
 
 
-class ClaimNotFound(SoraException):
-    """A claim id is unknown or was already released."""
+# The maximum number of claim ids that one ClaimNotFound message lists.
+# The rest are counted.
+_MAX_IDS_SHOWN = 10
 
-    def __init__(self, claim_id: str) -> None:
+
+class ClaimNotFound(SoraException):
+    """One or more claim ids are unknown or were already released.
+
+    ``claim_ids`` contains every id given, and ``claim_id`` is the first. The
+    message shows each id, shortened on its own, up to ten of them.
+    """
+
+    def __init__(self, claim_id: str, *more_ids: str) -> None:
         self.claim_id = claim_id
-        super().__init__('Claim %s not found: it is unknown or was already '
-                         'released. Nothing was changed.' % shown(claim_id))
+        self.claim_ids = (claim_id,) + more_ids
+        if not more_ids:
+            super().__init__('Claim %s not found: it is unknown or was '
+                             'already released. Nothing was changed.'
+                             % shown(claim_id))
+            return
+
+        listed = ', '.join(shown(unknown_id)
+                           for unknown_id in self.claim_ids[:_MAX_IDS_SHOWN])
+        hidden = len(self.claim_ids) - _MAX_IDS_SHOWN
+        if hidden > 0:
+            listed += ' and %d more' % hidden
+        super().__init__('Claims %s not found: each is unknown or was '
+                         'already released. Nothing was changed.' % listed)
 
 
 class ClaimFailed(SoraException):

@@ -22,6 +22,11 @@ list. Each host is an object with these keys; only ``name`` is required:
 ``ram_allocation_ratio``, ``cpu_allocation_ratio``, ``disk_allocation_ratio``
     Ratios for this host, overriding ``[filter_scheduler]``; at most 1000.
 
+Text is taken exactly as written. A name, zone, GPU model, label key or
+label value with leading or trailing whitespace is rejected rather than
+trimmed, because JSON quotes every string, so padding there is a typing
+mistake.
+
 Numbers may be given as JSON numbers or as text. Memory, disk and CPUs in
 thousandths are at most 2**48 (281474976710656), so that capacity times a
 ratio fits in a 64-bit integer. Unknown keys, at the top level or in a

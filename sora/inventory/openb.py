@@ -6,6 +6,11 @@ node name, CPUs in thousandths, memory in MiB, GPU card count and GPU model
 0 and requests for disk never fit on them. The file is UTF-8 text.
 Memory and CPUs in thousandths are at most 2**48 (281474976710656) and GPU
 cards at most 64 per node.
+
+Whitespace around each cell and each header column is trimmed, quoted or
+not, because spreadsheets often pad cells when they export a CSV. So a
+cell " n1 " names host ``n1``, and a cell of spaces alone is empty. The
+``file`` source rejects such padding instead.
 """
 
 from __future__ import annotations
@@ -21,6 +26,10 @@ from sora.scheduler.host import Host
 from sora.scheduler import units
 
 COLUMNS = ('sn', 'cpu_milli', 'memory_mib', 'gpu', 'model')
+
+# The Host fields that a column of another name fills, so that an error
+# names the column as the file's header does.
+_COLUMN_OF_FIELD = {'name': 'sn', 'gpu_model': 'model'}
 
 
 class OpenbCsvInventory(base.InventorySource):
@@ -75,8 +84,9 @@ class OpenbCsvInventory(base.InventorySource):
                     gpus=units.parse_count('gpu', gpus, units.MAX_GPUS),
                     gpu_model=model)
             except units.FieldError as error:
+                column = _COLUMN_OF_FIELD.get(error.field, error.field)
                 raise exception.InvalidInventory(
-                    path, location, error.field, error.value, error.reason
+                    path, location, column, error.value, error.reason
                 ) from None
             hosts.append((host, base.located(location, name)))
         return hosts

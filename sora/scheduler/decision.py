@@ -8,7 +8,7 @@ that another scheduler changed the chosen host first (ClaimConflict).
 from __future__ import annotations
 
 import collections
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 from oslo_log import log as logging
@@ -89,8 +89,8 @@ def no_valid_host(table: HostTable, pipeline: pipeline_mod.Pipeline,
                   request: RequestSpec,
                   context: FilterContext) -> exception.NoValidHost:
     """Return NoValidHost with a count of hosts per reason, and log it."""
-    return _logged(table, pipeline.explain(table, request, context),
-                   request)
+    return log_no_valid_host(table, pipeline.explain(table, request, context),
+                             request)
 
 
 def claims_failed(table: HostTable, pipeline: pipeline_mod.Pipeline,
@@ -113,12 +113,17 @@ def claims_failed(table: HostTable, pipeline: pipeline_mod.Pipeline,
         if reason is None:
             reason = 'claim failed' if row in tried_rows else 'not tried'
         reasons[reason] += 1
-    return _logged(table, reasons, request)
+    return log_no_valid_host(table, reasons, request)
 
 
-def _logged(table: HostTable, reasons: dict[str, int],
-            request: RequestSpec) -> exception.NoValidHost:
-    """Return NoValidHost for ``reasons``, after its summary at info."""
+def log_no_valid_host(table: HostTable, reasons: Mapping[str, int],
+                      request: RequestSpec) -> exception.NoValidHost:
+    """Log NoValidHost's summary for ``reasons`` at info and return it.
+
+    ``reasons`` maps each reason to its number of hosts. Every NoValidHost
+    of a decision is built here, including the manager's after it lost
+    every claim race, so each one is logged once and in the same words.
+    """
     error = exception.NoValidHost(len(table), reasons, request.request_id)
     LOG.info('Request %s: %s', request.request_id, error.summary())
     return error

@@ -32,7 +32,10 @@ class Host:
     are two hosts; a name has at most MAX_NAME_LENGTH (255) printable
     characters, without leading or trailing whitespace. Zones, GPU models
     and label keys and values must be text: numbers are refused, not
-    converted. A label key must not be empty.
+    converted. A label key must not be empty. Like names, zones, GPU models
+    and label keys and values must be printable, without control
+    characters, line breaks or invisible format characters such as U+202E,
+    and without leading or trailing whitespace.
     """
 
     name: str
@@ -59,11 +62,13 @@ class Host:
             # it is let through first. A bool's type is bool, not int.
             if type(value) is int and 0 <= value <= maximum:
                 continue
-            if isinstance(value, bool) or not isinstance(value, int):
+            if not units.is_integer(value):
                 raise units.FieldError(field, value, 'expected an integer')
             if value < 0:
                 raise units.FieldError(field, value, 'must not be negative')
             units.check_maximum(field, value, value, maximum)
+            # A numpy integer is stored as an int, which JSON can encode.
+            object.__setattr__(self, field, int(value))
         for field in ('cpu_allocation_ratio', 'ram_allocation_ratio',
                       'disk_allocation_ratio'):
             value = getattr(self, field)
@@ -75,6 +80,7 @@ class Host:
             if not isinstance(getattr(self, field), str):
                 raise units.FieldError(field, getattr(self, field),
                                        'expected text; quote it')
+            check_text(field, getattr(self, field), getattr(self, field))
         if not isinstance(self.enabled, bool):
             raise units.FieldError('enabled', self.enabled,
                                    'expected true or false')
@@ -166,3 +172,21 @@ def check_labels(labels: object) -> None:
         if not key:
             raise units.FieldError('labels', {key: value},
                                    'a label key must not be empty')
+        check_text('labels', key, {key: value})
+        check_text('labels', value, {key: value})
+
+
+def check_text(field: str, text: str, value: object) -> None:
+    """Raise FieldError, showing ``value``, unless ``text`` is exact text.
+
+    A zone, GPU model or label is matched exactly against requests, so a
+    control character, line break, invisible format character or padding
+    in one is a mistake that would make the host miss every request for
+    it. A control character must not reach a terminal raw either.
+    """
+    if not text.isprintable():
+        raise units.FieldError(field, value, 'remove the control '
+                               'characters or line breaks')
+    if text != text.strip():
+        raise units.FieldError(field, value, 'remove the leading or '
+                               'trailing whitespace')

@@ -25,7 +25,6 @@ from sora.scheduler import pipeline as pipeline_mod
 from sora.scheduler.request import RequestSpec
 from sora.scheduler.selection import Claim
 from sora.scheduler.selection import Selection
-from sora.scheduler import units
 from sora.state import base as state_base
 from sora.state import loader as state_loader
 
@@ -205,11 +204,7 @@ class SchedulerManager:
 
     def set_hosts(self, hosts: list[Host]) -> list[Claim]:
         """Replace every host, keeping the claims on hosts that remain."""
-        if not isinstance(hosts, (list, tuple)) or not all(
-                isinstance(host, Host) for host in hosts):
-            raise exception.InvalidArgument(
-                'hosts', hosts, 'expected a list of Host; build each with '
-                'Host(name, ...) or Host.from_mapping()')
+        state_base.check_hosts(hosts)
         inventory_loader.check_unique(hosts, 'set_hosts')
         return self.store.load(hosts)
 
@@ -246,18 +241,11 @@ class SchedulerManager:
         clock; None means now.
         """
         checks.check_name('name', name, 'a host name')
-        used = {key: value for key, value in (
-            ('memory_mb', memory_mb_used),
-            ('vcpus_milli', vcpus_milli_used),
-            ('disk_gb', disk_gb_used)) if value is not None}
-        for key, value in used.items():
-            if isinstance(value, bool) or not isinstance(value, int) \
-                    or not 0 <= value <= units.MAX_AMOUNT:
-                raise exception.InvalidRequest(
-                    key + '_used', value, 'expected an integer from 0 to %d'
-                    % units.MAX_AMOUNT)
+        used = checks.check_usage({'memory_mb': memory_mb_used,
+                                   'vcpus_milli': vcpus_milli_used,
+                                   'disk_gb': disk_gb_used})
         if at is not None:
-            checks.check_report_time(at)
+            at = checks.check_report_time(at)
         self.store.report(name, used, at)
 
     # -- decisions --------------------------------------------------------
@@ -310,11 +298,8 @@ class SchedulerManager:
                           'deciding again', request.request_id,
                           conflict.host)
                 self.store.refresh()
-        error = exception.NoValidHost(len(self.store.hosts),
-                                      {'contention': len(conflicts)},
-                                      request.request_id)
-        LOG.info('Request %s: %s', request.request_id, error.summary())
-        raise error
+        raise decision.log_no_valid_host(
+            self.store.hosts, {'contention': len(conflicts)}, request)
 
     def _decide(self, pipeline: pipeline_mod.Pipeline,
                 request: RequestSpec) -> Selection:

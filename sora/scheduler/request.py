@@ -53,9 +53,10 @@ class RequestSpec:
     def __post_init__(self) -> None:
         self._check_amounts()
         self._check_types()
-        if isinstance(self.num_instances, bool) or not isinstance(
-                self.num_instances, int) or not (
-                    1 <= self.num_instances <= units.MAX_INSTANCES):
+        if type(self.num_instances) is not int:
+            self._store_integer('num_instances')
+        if not units.is_integer(self.num_instances) or not (
+                1 <= self.num_instances <= units.MAX_INSTANCES):
             raise exception.InvalidRequest(
                 'num_instances', self.num_instances,
                 'expected an integer from 1 to %d' % units.MAX_INSTANCES)
@@ -77,12 +78,13 @@ class RequestSpec:
                 raise exception.InvalidRequest(
                     'group_policy', self.group_policy, 'needs a group; set '
                     'group to the name of the server group')
-        if self.max_per_host is not None and (
-                isinstance(self.max_per_host, bool)
-                or not isinstance(self.max_per_host, int)
-                or self.max_per_host < 1):
-            raise exception.InvalidRequest('max_per_host', self.max_per_host,
-                                           'expected an integer of 1 or more')
+        if self.max_per_host is not None:
+            self._store_integer('max_per_host')
+            if not units.is_integer(self.max_per_host) \
+                    or self.max_per_host < 1:
+                raise exception.InvalidRequest(
+                    'max_per_host', self.max_per_host,
+                    'expected an integer of 1 or more')
 
     def _check_amounts(self) -> None:
         # A replay builds a request per workload of a trace, so amounts that
@@ -99,7 +101,7 @@ class RequestSpec:
         for field in ('memory_mb', 'vcpus_milli', 'disk_gb', 'gpus',
                       'gpu_milli'):
             value = getattr(self, field)
-            if isinstance(value, bool) or not isinstance(value, int):
+            if not units.is_integer(value):
                 raise exception.InvalidRequest(field, value,
                                                'expected an integer')
             if value < 0:
@@ -110,6 +112,16 @@ class RequestSpec:
                 raise exception.InvalidRequest(
                     field, value,
                     'must be at most %d; use a smaller value' % maximum)
+            self._store_integer(field)
+
+    def _store_integer(self, field: str) -> None:
+        """Store a numpy integer in ``field`` as an int, which JSON encodes.
+
+        Any other value is left for the caller to check.
+        """
+        value = getattr(self, field)
+        if units.is_integer(value) and type(value) is not int:
+            object.__setattr__(self, field, int(value))
 
     def _check_types(self) -> None:
         for field in ('gpu_models', 'same_host', 'different_host'):
@@ -119,7 +131,9 @@ class RequestSpec:
             if not isinstance(value, frozenset) or not all(
                     isinstance(name, str) and name for name in value):
                 raise exception.InvalidRequest(
-                    field, value, 'expected a frozenset of non-empty names')
+                    field, value, "expected a frozenset of non-empty names, "
+                    "such as %s=frozenset({'%s'})"
+                    % (field, _NAME_EXAMPLES[field]))
         labels = self.required_labels
         if not _is_text_mapping(labels):
             raise exception.InvalidRequest(
@@ -159,7 +173,8 @@ class RequestSpec:
         ``vcpus`` may be a fraction and is kept exact in thousandths. Any
         value that is not a valid amount raises InvalidRequest naming it.
         ``gpu_models``, ``same_host`` and ``different_host`` take any
-        iterable of names; a single string counts as one name. Other
+        iterable of names; a single string counts as one name, and bytes
+        or a mapping raise InvalidRequest. Other
         keywords are the fields of RequestSpec, and an unknown keyword
         raises InvalidRequest naming it and the known ones.
         """
@@ -189,18 +204,45 @@ class RequestSpec:
                 'gpu_milli', gpu_milli,
                 'a share of a card needs gpus=1; set gpus or drop gpu_milli')
         values.update(kwargs)
-        for field in ('gpu_models', 'same_host', 'different_host'):
-            value = values.get(field)
-            if isinstance(value, str):
-                values[field] = frozenset([value])
-            elif value is not None and not isinstance(value, frozenset):
-                try:
-                    values[field] = frozenset(value)  # type: ignore
-                except TypeError:
-                    raise exception.InvalidRequest(
-                        field, value, 'expected a name or a list of '
-                        'names') from None
+        for field in _NAME_EXAMPLES:
+            if field in values:
+                values[field] = _name_set(field, values[field])
         return cls(**values)  # type: ignore[arg-type]
+
+
+# The fields that hold a set of names, with a name to show in examples.
+_NAME_EXAMPLES = {'gpu_models': 'A100', 'same_host': 'host1',
+                  'different_host': 'host1'}
+
+
+def _name_set(field: str, value: object) -> frozenset[str]:
+    """Return the names given for ``field`` as a frozenset.
+
+    A single string is one name. Bytes, a mapping, or any name that is not
+    non-empty text raise InvalidRequest with an example of a valid value.
+    """
+    if isinstance(value, str):
+        return frozenset([value])
+
+    example = "%s=['%s']" % (field, _NAME_EXAMPLES[field])
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        # frozenset() would take bytes as a set of integers.
+        raise exception.InvalidRequest(
+            field, value, 'expected a name or a list of names as text, not '
+            'bytes; decode the bytes first, as in %s' % example)
+
+    names = None
+    if not isinstance(value, Mapping):
+        try:
+            names = frozenset(value)  # type: ignore[arg-type]
+        except TypeError:
+            pass
+    if names is None or not all(isinstance(name, str) and name
+                                for name in names):
+        raise exception.InvalidRequest(
+            field, value, 'expected a name or a list of names, each '
+            'non-empty text, such as %s' % example)
+    return names
 
 
 # The keywords of RequestSpec.build: the amounts it parses, then every

@@ -15,6 +15,8 @@ from __future__ import annotations
 import decimal
 import math
 
+import numpy as np
+
 from sora import exception
 
 MAX_AMOUNT = 2 ** 48
@@ -54,14 +56,25 @@ class FieldError(exception.InvalidValue, ValueError):
                                         exception.shown(value), reason))
 
 
+def is_integer(value: object) -> bool:
+    """Return whether ``value`` is a Python or numpy integer, not a bool.
+
+    Every public function that takes a whole number accepts these types
+    and stores the value as an int, so that a numpy integer read from an
+    array can be encoded as JSON like any other.
+    """
+    return (isinstance(value, (int, np.integer))
+            and not isinstance(value, bool))
+
+
 def _to_decimal(field: str, value: object) -> decimal.Decimal:
     if isinstance(value, bool) or value is None:
         raise FieldError(field, value, 'expected a number')
     if isinstance(value, float) and not math.isfinite(value):
         raise FieldError(field, value, 'expected a finite number')
-    if isinstance(value, int):
+    if is_integer(value):
         # Decimal takes an int exactly, while str() fails above 4300 digits.
-        return decimal.Decimal(value)
+        return decimal.Decimal(int(value))  # type: ignore[arg-type]
     text = str(value).strip()
     if not text:
         raise FieldError(field, value, 'expected a number, got an empty '
@@ -148,10 +161,10 @@ def parse_bool(field: str, value: object) -> bool:
     """
     if isinstance(value, bool):
         return value
-    if isinstance(value, int):
+    if is_integer(value):
         # Compared as an int, so a huge one is never turned into text.
         if value in (0, 1):
-            return value == 1
+            return bool(value == 1)
         raise FieldError(field, value, 'expected true or false (or 1 or 0)')
     text = str(value).strip().lower()
     if text in ('true', 'yes', '1', 'on'):

@@ -16,6 +16,8 @@ import threading
 from oslo_config import cfg
 
 from sora import exception
+from sora.scheduler.capacity import RESOURCES
+from sora.scheduler import checks
 from sora.scheduler import fit
 from sora.scheduler.host import Host
 from sora.scheduler.host_table import CapacitySettings
@@ -31,6 +33,10 @@ class StateStore(abc.ABC):
     ``lock`` serialises every change. The manager takes it for a whole
     decision, so a decision never sees a half-applied change and the next
     decision sees every claim of the one before.
+
+    Every abstract method checks its arguments first, with the
+    ``check_*`` functions of this module or through ``new_claim``, and
+    raises InvalidArgument for a value of the wrong type.
     """
 
     #: True when other processes share this store's hosts and claims. A
@@ -117,6 +123,80 @@ class StateStore(abc.ABC):
         """Release connections; the in-process store has none."""
 
 
+# Checks of the arguments of store methods. Every store method calls one
+# first, so that a caller's mistake raises InvalidArgument before anything
+# changes, not a TypeError from a dict lookup or a key. A daemon may call a
+# store directly, without the manager's checks.
+
+
+def check_text(argument: str, value: object, expected: str,
+               none_allowed: bool = False) -> None:
+    """Raise InvalidArgument unless ``value``, a name or id, is text.
+
+    With ``none_allowed``, None is accepted too.
+    """
+    if not isinstance(value, str) and not (none_allowed and value is None):
+        raise exception.InvalidArgument(argument, value,
+                                        'expected %s as text' % expected)
+
+
+def check_host(host: object, argument: str = 'host') -> None:
+    """Raise InvalidArgument unless ``host`` is a Host."""
+    if not isinstance(host, Host):
+        raise exception.InvalidArgument(
+            argument, host, 'expected a Host; build one with Host(name, ...) '
+            'or Host.from_mapping()')
+
+
+def check_hosts(hosts: object) -> None:
+    """Raise InvalidArgument unless ``hosts`` is a list or tuple of Host."""
+    if not isinstance(hosts, (list, tuple)):
+        raise exception.InvalidArgument(
+            'hosts', hosts, 'expected a list of Host; build each with '
+            'Host(name, ...) or Host.from_mapping()')
+    for host in hosts:
+        check_host(host, 'hosts')
+
+
+def check_removal(name: object, force: object) -> None:
+    """Raise InvalidArgument unless remove_host's arguments are valid."""
+    check_text('name', name, 'a host name')
+    if not isinstance(force, bool):
+        raise exception.InvalidArgument('force', force,
+                                        'expected True or False')
+
+
+def check_report(name: object, used: object, at: object
+                 ) -> tuple[dict[str, int] | None, float | None]:
+    """Return report's ``used`` with int amounts and ``at`` as a float.
+
+    Raise InvalidArgument naming ``name``, ``used`` or ``at`` when one is
+    not valid: a used amount must be an integer from 0 to
+    ``units.MAX_AMOUNT``, and ``at`` as ``checks.check_report_time``
+    accepts it.
+    """
+    check_text('name', name, 'a host name')
+    amounts = None
+    if used is not None:
+        example = "such as {'memory_mb': 512}; the keys are %s" % (
+            ', '.join(RESOURCES))
+        if not isinstance(used, Mapping) or not set(used) <= set(RESOURCES):
+            raise exception.InvalidArgument(
+                'used', used, 'expected a mapping of resource to amount, '
+                + example)
+        try:
+            amounts = checks.check_usage(used)
+        except exception.InvalidRequest as error:
+            raise exception.InvalidArgument('used', used, error.reason + ', '
+                                            + example) from None
+    if at is None:
+        return amounts, None
+    try:
+        return amounts, checks.check_report_time(at)
+    except exception.InvalidRequest as error:
+        raise exception.InvalidArgument('at', at, error.reason) from None
+
+
 def check_cards_kept(host: Host, claims: Iterable[Claim]) -> None:
     """Raise CardsInUse if ``host`` lacks a GPU card that a claim uses."""
     lost = [claim.claim_id for claim in claims
@@ -128,9 +208,15 @@ def check_cards_kept(host: Host, claims: Iterable[Claim]) -> None:
 def new_claim(table: HostTable, host: str, request: RequestSpec) -> Claim:
     """Check that one instance fits on ``host`` and describe its claim.
 
-    Raise HostNotFound or ClaimFailed. The claim gets a new id and the
-    cards that the table's card choice gives; nothing is recorded.
+    Raise InvalidArgument, HostNotFound or ClaimFailed. The claim gets a
+    new id and the cards that the table's card choice gives; nothing is
+    recorded.
     """
+    check_text('host', host, 'a host name')
+    if not isinstance(request, RequestSpec):
+        raise exception.InvalidArgument(
+            'request', request, 'expected a RequestSpec; build one with '
+            'RequestSpec.build()')
     try:
         row = table.row(host)
     except KeyError:

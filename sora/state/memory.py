@@ -10,7 +10,6 @@ from sora import exception
 from sora.scheduler.host import Host
 from sora.scheduler.request import RequestSpec
 from sora.scheduler.selection import Claim
-from sora.scheduler import units
 from sora.state import base
 
 LOG = logging.getLogger(__name__)
@@ -26,8 +25,7 @@ class InProcessStore(base.StateStore):
         self._groups = base.GroupIndex()
 
     def load(self, hosts: Sequence[Host]) -> list[Claim]:
-        for host in hosts:
-            _check_host(host)
+        base.check_hosts(hosts)
         with self.lock:
             cards = {h.name: h.gpus for h in hosts}
             # A claim stays only if its host remains with every card it
@@ -43,14 +41,14 @@ class InProcessStore(base.StateStore):
             return dropped
 
     def add_host(self, host: Host) -> None:
-        _check_host(host)
+        base.check_host(host)
         with self.lock:
             if host.name in self.hosts:
                 raise exception.HostExists(host.name)
             self.hosts.add(host)
 
     def update_host(self, host: Host) -> None:
-        _check_host(host)
+        base.check_host(host)
         with self.lock:
             if host.name not in self.hosts:
                 raise exception.HostNotFound(host.name)
@@ -60,6 +58,7 @@ class InProcessStore(base.StateStore):
             self.hosts.update(host)
 
     def remove_host(self, name: str, force: bool = False) -> list[Claim]:
+        base.check_removal(name, force)
         with self.lock:
             if name not in self.hosts:
                 raise exception.HostNotFound(name)
@@ -74,6 +73,7 @@ class InProcessStore(base.StateStore):
 
     def report(self, name: str, used: Mapping[str, int] | None = None,
                at: float | None = None) -> None:
+        used, at = base.check_report(name, used, at)
         with self.lock:
             if name not in self.hosts:
                 raise exception.HostNotFound(name)
@@ -89,6 +89,7 @@ class InProcessStore(base.StateStore):
             return claim
 
     def release(self, claim_id: str) -> Claim:
+        base.check_text('claim_id', claim_id, 'a claim id')
         with self.lock:
             claim = self._claims.get(claim_id)
             if claim is None:
@@ -98,12 +99,14 @@ class InProcessStore(base.StateStore):
             return claim
 
     def claims(self, host: str | None = None) -> list[Claim]:
+        base.check_text('host', host, 'a host name or None', True)
         with self.lock:
             if host is None:
                 return list(self._claims.values())
             return [self._claims[c] for c in self._by_host.get(host, ())]
 
     def group_members(self, group: str) -> Mapping[str, int]:
+        base.check_text('group', group, 'a server group name')
         with self.lock:
             return self._groups.members(group)
 
@@ -120,10 +123,3 @@ class InProcessStore(base.StateStore):
             if not held:
                 del self._by_host[claim.host]
         self._groups.remove(claim)
-
-
-def _check_host(host: object) -> None:
-    """Raise FieldError unless ``host`` is a Host, which checked its fields."""
-    if not isinstance(host, Host):
-        raise units.FieldError('host', host, 'expected a Host; build one '
-                               'with Host(name, ...) or Host.from_mapping()')

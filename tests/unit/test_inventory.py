@@ -288,7 +288,7 @@ class OpenbCsvInventoryTest(InventoryTestCase):
             ('n2,1000,nan,0,', 'memory_mib', 'finite'),
             ('n2,1000,,0,', 'memory_mib', 'empty value'),
             ('n2,1000,1024,1.5,T4', 'gpu', 'fraction'),
-            (',1000,1024,0,', 'name', 'non-empty host name'),
+            (',1000,1024,0,', 'sn', 'non-empty host name'),
             ('n2,1000,1e30,0,', 'memory_mib', 'at most'),
             ('n2,1e30,1024,0,', 'cpu_milli', 'at most'),
             ('n2,1000,1024,1000000,', 'gpu', 'at most 64'),

@@ -210,6 +210,7 @@ class InProcessStoreHostTypeTest(base.TestCase):
         cases = [(store.add_host, {'name': 'b'}), (store.update_host, 'a'),
                  (store.load, [Host('b'), None])]
         for call, value in cases:
-            error = self.assertRaises(exception.InvalidValue, call, value)
+            error = self.assertRaises(exception.InvalidArgument, call,
+                                      value)
             self.assertIn('expected a Host', str(error))
             self.assertEqual(['a'], store.hosts.names)

@@ -157,3 +157,52 @@ class RequestSpecBuildTest(base.TestCase):
 
         self.assertEqual('memory_mib', error.field)
         self.assertIn('Did you mean memory_mb?', str(error))
+
+
+class RequestNameSetTest(base.TestCase):
+    """The fields that take a set of names: gpu_models and host hints."""
+
+    EXAMPLES = {'gpu_models': "gpu_models=['A100']",
+                'same_host': "same_host=['host1']",
+                'different_host': "different_host=['host1']"}
+
+    def test_bytes_rejected_with_example(self):
+        for field, example in self.EXAMPLES.items():
+            for value in (b'ab', bytearray(b'ab'), memoryview(b'ab')):
+                error = self.assertRaises(exception.InvalidRequest,
+                                          RequestSpec.build,
+                                          **{field: value})
+                self.assertEqual(field, error.field)
+                self.assertIs(value, error.value)
+                self.assertIn('not bytes', str(error))
+                self.assertIn(example, str(error))
+                # The bytes are never shown as a set of integers.
+                self.assertNotIn('97', str(error))
+
+    def test_non_text_names_rejected_with_example(self):
+        for field, example in self.EXAMPLES.items():
+            for value in ([b'ab'], [7], ['ok', None], ('',), [['h1']],
+                          {'h1': 'x'}, None, 5):
+                error = self.assertRaises(exception.InvalidRequest,
+                                          RequestSpec.build,
+                                          **{field: value})
+                self.assertEqual(field, error.field)
+                self.assertIs(value, error.value)
+                self.assertIn('expected a name or a list of names',
+                              str(error))
+                self.assertIn(example, str(error))
+
+    def test_direct_construction_message_shows_example(self):
+        for field, example in self.EXAMPLES.items():
+            error = self.assertRaises(exception.InvalidRequest, RequestSpec,
+                                      **{field: frozenset({b'ab'})})
+            self.assertEqual(field, error.field)
+            self.assertIn('frozenset', str(error))
+            self.assertIn(example.replace('[', 'frozenset({').replace(
+                ']', '})'), str(error))
+
+    def test_names_of_any_iterable_accepted(self):
+        for value in ('h1', ['h1'], ('h1',), {'h1'}, frozenset({'h1'}),
+                      iter(['h1'])):
+            request = RequestSpec.build(same_host=value)
+            self.assertEqual(frozenset({'h1'}), request.same_host)

@@ -248,6 +248,7 @@ class EtcdStore(base.StateStore):
         return writes, reads, usage
 
     def release(self, claim_id: str) -> Claim:
+        base.check_text('claim_id', claim_id, 'a claim id')
         with self.lock:
             key = self.keys.claim(claim_id)
             try:
@@ -289,6 +290,7 @@ class EtcdStore(base.StateStore):
                                       self.retries + 5)
 
     def claims(self, host: str | None = None) -> list[Claim]:
+        base.check_text('host', host, 'a host name or None', True)
         with self.lock:
             kvs, _revision = self.connection.range_prefix(
                 self.keys.claims, 'reading the claims')
@@ -304,22 +306,26 @@ class EtcdStore(base.StateStore):
         return [c for c in found if host is None or c.host == host]
 
     def group_members(self, group: str) -> Mapping[str, int]:
+        base.check_text('group', group, 'a server group name')
         with self.lock:
             return self.view.group_of(group)[1]
 
     # -- hosts --------------------------------------------------------------
 
     def load(self, hosts: Sequence[Host]) -> list[Claim]:
+        base.check_hosts(hosts)
         with self.lock:
             self.refresh()
             return inventory_sync.replace_hosts(self, hosts)
 
     def add_host(self, host: Host) -> None:
+        base.check_host(host)
         with self.lock:
             if not inventory_sync.write_hosts(self, [host], 'add'):
                 raise exception.HostExists(host.name)
 
     def update_host(self, host: Host) -> None:
+        base.check_host(host)
         with self.lock:
             if host.name not in self.view.hosts:
                 self.reread([host.name])
@@ -333,11 +339,13 @@ class EtcdStore(base.StateStore):
                 raise exception.HostNotFound(host.name)
 
     def remove_host(self, name: str, force: bool = False) -> list[Claim]:
+        base.check_removal(name, force)
         with self.lock:
             return inventory_sync.remove_host(self, name, force)
 
     def report(self, name: str, used: Mapping[str, int] | None = None,
                at: float | None = None) -> None:
+        used, at = base.check_report(name, used, at)
         with self.lock:
             usage_key = self.keys.usage(name)
             for _attempt in range(self.retries + 5):
