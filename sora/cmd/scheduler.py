@@ -243,7 +243,7 @@ def release_command(conf: cfg.ConfigOpts) -> int:
     existing = {claim.claim_id for claim in manager.store.claims()}
     unknown = [claim_id for claim_id in ids if claim_id not in existing]
     if unknown:
-        raise exception.ClaimNotFound(', '.join(unknown))
+        raise exception.ClaimNotFound(*unknown)
     released: list[str] = []
     for claim_id in ids:
         try:

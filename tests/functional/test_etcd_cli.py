@@ -74,9 +74,13 @@ class LoadInventoryTest(etcd_base.EtcdTestCase):
         self.assertEqual([claim_id], [c.claim_id for c in store.claims()])
 
         # One unknown id among several releases none of them.
-        mixed = self.run_cli('release', claim_id, 'no-such-claim')
+        mixed = self.run_cli('release', claim_id, 'no-such-claim',
+                             'other-claim')
         self.assertEqual(2, mixed.returncode)
-        self.assertIn('no-such-claim', mixed.stderr)
+        # Each unknown id is named on its own, and the known one is absent.
+        self.assertIn("Claims 'no-such-claim', 'other-claim' not found",
+                      mixed.stderr)
+        self.assertNotIn(claim_id, mixed.stderr)
         self.assertNotIn('Traceback', mixed.stderr)
         self.assertEqual([claim_id], [c.claim_id for c in store.claims()])
 
