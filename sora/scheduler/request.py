@@ -152,9 +152,37 @@ class RequestSpec:
             raise exception.InvalidRequest(
                 'group', self.group, 'expected a non-empty group name, or '
                 'None for no group')
+        self._check_exact_text()
         if not isinstance(self.request_id, str) or not self.request_id:
             raise exception.InvalidRequest('request_id', self.request_id,
                                            'expected a non-empty text id')
+
+    def _check_exact_text(self) -> None:
+        """Raise InvalidRequest for a name that no host can match.
+
+        Host names, zones, GPU models and labels never contain control
+        characters or padding (sora.scheduler.host.check_text), so such a
+        name in a request is a mistake that would leave no host.
+        """
+        labels = self.required_labels
+        fields = (
+            ('availability_zone', self.availability_zone,
+             [self.availability_zone or '']),
+            ('gpu_models', self.gpu_models, self.gpu_models),
+            ('same_host', self.same_host, self.same_host),
+            ('different_host', self.different_host, self.different_host),
+            ('required_labels', labels,
+             list(labels.keys()) + list(labels.values())))
+        for field, value, names in fields:
+            for name in names:
+                if not name.isprintable():
+                    raise exception.InvalidRequest(
+                        field, value, 'remove the control characters or '
+                        'line breaks; no host has them')
+                if name != name.strip():
+                    raise exception.InvalidRequest(
+                        field, value, 'remove the leading or trailing '
+                        'whitespace; no host has it')
 
     @property
     def gpu_share_milli(self) -> int:

@@ -206,3 +206,34 @@ class RequestNameSetTest(base.TestCase):
                       iter(['h1'])):
             request = RequestSpec.build(same_host=value)
             self.assertEqual(frozenset({'h1'}), request.same_host)
+
+
+class RequestExactTextTest(base.TestCase):
+    """Names that no host can have are rejected, not matched to nothing."""
+
+    CASES = [
+        ('availability_zone', {'availability_zone': ' az1'}),
+        ('availability_zone', {'availability_zone': 'az1\n'}),
+        ('gpu_models', {'gpu_models': ['A100 ']}),
+        ('gpu_models', {'gpu_models': ['A\x1b[31m100']}),
+        ('same_host', {'same_host': ['\thost1']}),
+        ('different_host', {'different_host': ['host1\r']}),
+        ('required_labels', {'required_labels': {'rack ': 'r1'}}),
+        ('required_labels', {'required_labels': {'rack': 'r1\x00'}}),
+    ]
+
+    def test_padding_and_control_characters_rejected(self):
+        for field, kwargs in self.CASES:
+            error = self.assertRaises(exception.InvalidRequest,
+                                      RequestSpec.build, **kwargs)
+            self.assertEqual(field, error.field)
+            self.assertIn('no host has', str(error))
+            self.assertIn('remove the', str(error))
+
+    def test_inner_spaces_accepted(self):
+        request = RequestSpec.build(availability_zone='az 1',
+                                    gpu_models=['Tesla T4'],
+                                    required_labels={'rack': 'row 1'})
+        self.assertEqual('az 1', request.availability_zone)
+        self.assertEqual(frozenset({'Tesla T4'}), request.gpu_models)
+        self.assertEqual({'rack': 'row 1'}, request.required_labels)
