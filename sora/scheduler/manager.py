@@ -267,21 +267,25 @@ class SchedulerManager:
             try:
                 for _ in range(request.num_instances):
                     placed.append(self._place_one(pipeline, request))
-            except Exception:
-                for selection in placed:
-                    self._release_quietly(selection.claim)
-                raise
-        return placed
+                return placed
+            except Exception as error:
+                failure = error
+            # Released after the except block, so that oslo.log does not
+            # append the request's failure to a failed release's warning.
+            for selection in placed:
+                self._release_quietly(selection.claim)
+        raise failure
 
     def _release_quietly(self, claim: Claim) -> None:
         # A shared store that cannot release now releases the claim once
         # its server responds again, so the first error is the one raised.
         try:
             self.store.release(claim.claim_id)
+            return
         except exception.SoraException as error:
-            LOG.warning('Could not release claim %s on host %s after a '
-                        'failed request: %s', claim.claim_id, claim.host,
-                        error)
+            failure = error
+        LOG.warning('Could not release claim %s on host %s after a failed '
+                    'request: %s', claim.claim_id, claim.host, failure)
 
     def _place_one(self, pipeline: pipeline_mod.Pipeline,
                    request: RequestSpec) -> Selection:

@@ -5,6 +5,7 @@ from sora.scheduler.host import Host
 from sora.scheduler.request import RequestSpec
 from sora.state.etcd import client as etcd_client
 from tests.functional import etcd_base
+from tests import oslo_log_capture
 
 
 class NamedClaimTest(etcd_base.EtcdTestCase):
@@ -64,3 +65,20 @@ class ForeignClaimKeyTest(etcd_base.EtcdTestCase):
                          [c.claim_id for c in manager.store.claims()])
         manager.release(claim)
         self.assertEqual([], manager.store.claims())
+
+    def test_foreign_key_warning_names_error_once(self):
+        lines = self.useFixture(
+            oslo_log_capture.OsloLogLines('sora.state.etcd.store'))
+        manager = self.new_manager()
+        junk = manager.store.keys.claims + 'junk'
+        manager.store.connection.txn(
+            'writing a foreign key', [], [etcd_client.put(junk, 'not json')])
+
+        self.assertEqual([], manager.store.claims())
+
+        warnings = lines.matching('Skipped key')
+        self.assertEqual(1, len(warnings), lines.stream.getvalue())
+        self.assertIn(junk, warnings[0])
+        # oslo.log appends the exception being handled, which would
+        # repeat the error's class and text.
+        self.assertNotIn('sora.exception', warnings[0])

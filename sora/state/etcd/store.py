@@ -296,13 +296,9 @@ class EtcdStore(base.StateStore):
                 self.keys.claims, 'reading the claims')
         found = []
         for kv in kvs:
-            try:
-                found.append(records.decode_claim(kv.key, kv.value))
-            except exception.InvalidInventory as error:
-                # One foreign or damaged key must not stop every release
-                # and every listing; it is named so that it can be removed.
-                LOG.warning('Skipped key %s under the claims prefix, which '
-                            'is not a claim record: %s', kv.key, error)
+            claim = _decoded_claim(kv)
+            if claim is not None:
+                found.append(claim)
         return [c for c in found if host is None or c.host == host]
 
     def group_members(self, group: str) -> Mapping[str, int]:
@@ -376,3 +372,20 @@ class EtcdStore(base.StateStore):
                 self._watch.stop()
                 self._watch = None
             self.connection.close()
+
+
+def _decoded_claim(kv: etcd_client.KeyValue) -> Claim | None:
+    """Return the claim that ``kv`` records, or None after a warning.
+
+    One foreign or damaged key must not stop every release and every
+    listing, so it is named in a warning that lets an operator remove it.
+    The warning is logged after the except block, because oslo.log appends the
+    exception being handled to a warning and would repeat its text.
+    """
+    try:
+        return records.decode_claim(kv.key, kv.value)
+    except exception.InvalidInventory as error:
+        failure = error
+    LOG.warning('Skipped key %s under the claims prefix, which is not a '
+                'claim record: %s', kv.key, failure)
+    return None
