@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 import threading
 import time
-import weakref
 
 import numpy as np
 from oslo_config import cfg
@@ -22,6 +21,7 @@ from sora.scheduler import checks
 from sora.scheduler import decision
 from sora.scheduler.host import Host
 from sora.scheduler import pipeline as pipeline_mod
+from sora.scheduler import reload_hook
 from sora.scheduler.request import RequestSpec
 from sora.scheduler.selection import Claim
 from sora.scheduler.selection import Selection
@@ -50,8 +50,9 @@ class SchedulerManager:
     public methods are safe to call from many threads.
 
     The manager registers a mutate hook on ``conf``, so a daemon that calls
-    ``conf.mutate_config_files()`` (oslo.service does on SIGHUP) gets the
-    new policy, filters and inventory through ``reload``.
+    ``conf.mutate_config_files()`` (oslo.service does on SIGHUP when
+    launched with ``restart_method='mutate'``) gets the new policy,
+    filters and inventory through ``reload``.
 
     :param conf: the options; defaults to oslo.config's global ``CONF``.
         sora registers its options on it. Two managers may use two
@@ -110,7 +111,7 @@ class SchedulerManager:
         # the inventory source plugin are not registered yet, so one in
         # [inventory] gets a warning although it is valid.
         unknown_opts.warn_unknown(self.conf, sora_conf.OWNED_GROUPS)
-        self.conf.register_mutate_hook(_mutate_hook(self))
+        self.conf.register_mutate_hook(reload_hook.mutate_hook(self))
 
     @property
     def driver_name(self) -> str:
@@ -183,7 +184,6 @@ class SchedulerManager:
                      'removed, %d updated', self.conf.inventory.source,
                      len(change.added), len(change.removed),
                      len(change.updated))
-        if change:
             _log_dropped(dropped, change.hosts)
 
     # -- inventory and host lifecycle -------------------------------------
@@ -369,44 +369,6 @@ class SchedulerManager:
             if reason is not None:
                 raise exception.ClaimFailed(host, reason)
         return self.store.claim(host, request)
-
-
-def _mutate_hook(manager: SchedulerManager):
-    """Return an oslo.config mutate hook that reloads ``manager``.
-
-    The hook keeps only a weak reference to the manager, because ``conf``
-    keeps its hooks for its whole life and may outlive the manager. The
-    hook logs every Exception instead of raising it, because oslo.config
-    would pass the error on to the daemon's signal handler. So after an
-    invalid new configuration, the old one keeps serving.
-    """
-    ref = weakref.ref(manager)
-
-    def hook(conf: cfg.ConfigOpts, fresh: dict) -> None:
-        target = ref()
-        if target is None:
-            return
-        try:
-            target.reload()
-            return
-        except Exception as error:  # nothing may stop the daemon here
-            rejected = error
-
-        # oslo.log appends the exception being handled to an error logged
-        # inside an except block, which would repeat its text, so the
-        # error is logged after the block.
-        if isinstance(rejected, exception.SoraException):
-            LOG.error('Rejected the new configuration; the scheduler keeps '
-                      'policy %s and its hosts: %s', target.driver_name,
-                      rejected)
-        else:
-            LOG.error('Rejected the new configuration: %s: %s; the '
-                      'scheduler keeps policy %s and its hosts',
-                      type(rejected).__name__, rejected, target.driver_name)
-            LOG.debug('Traceback of the rejected configuration',
-                      exc_info=rejected)
-
-    return hook
 
 
 def _log_dropped(dropped: list[Claim], hosts: list[Host]) -> None:

@@ -350,7 +350,7 @@ class RejectedReloadLogTest(ReloadTestCase):
         handler = logging.StreamHandler(self.stream)
         handler.setFormatter(formatters.ContextFormatter(config=self.conf,
                                                          project='sora'))
-        logger = logging.getLogger('sora.scheduler.manager')
+        logger = logging.getLogger('sora.scheduler.reload_hook')
         logger.addHandler(handler)
         self.addCleanup(logger.removeHandler, handler)
 
