@@ -31,11 +31,11 @@ def check_request(request: object) -> None:
             'RequestSpec.build()')
 
 
-def check_host(host: object) -> None:
-    """Raise InvalidArgument unless ``host`` is a Host."""
+def check_host(host: object, argument: str = 'host') -> None:
+    """Raise InvalidArgument naming ``argument`` unless ``host`` is a Host."""
     if not isinstance(host, Host):
         raise exception.InvalidArgument(
-            'host', host, 'expected a Host; build one with Host(name, ...) '
+            argument, host, 'expected a Host; build one with Host(name, ...) '
             'or Host.from_mapping()')
 
 

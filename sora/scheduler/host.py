@@ -184,9 +184,6 @@ def check_text(field: str, text: str, value: object) -> None:
     in one is a mistake that would make the host miss every request for
     it. A control character must not reach a terminal raw either.
     """
-    if not text.isprintable():
-        raise units.FieldError(field, value, 'remove the control '
-                               'characters or line breaks')
-    if text != text.strip():
-        raise units.FieldError(field, value, 'remove the leading or '
-                               'trailing whitespace')
+    problem = units.text_problem(text)
+    if problem:
+        raise units.FieldError(field, value, problem)

@@ -225,9 +225,7 @@ class SchedulerManager:
     def remove_host(self, name: str, force: bool = False) -> list[Claim]:
         """Remove a host; a host with claims needs ``force=True``."""
         checks.check_name('name', name, 'a host name')
-        if not isinstance(force, bool):
-            raise exception.InvalidArgument(
-                'force', force, 'expected True or False')
+        state_base.check_removal(name, force)
         return self.store.remove_host(name, force)
 
     def report_usage(self, name: str, memory_mb_used: int | None = None,

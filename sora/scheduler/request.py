@@ -161,8 +161,8 @@ class RequestSpec:
         """Raise InvalidRequest for a name that no host can match.
 
         Host names, zones, GPU models and labels never contain control
-        characters or padding (sora.scheduler.host.check_text), so such a
-        name in a request is a mistake that would leave no host.
+        characters or padding (units.text_problem), so such a name in a
+        request is a mistake that would leave no host.
         """
         labels = self.required_labels
         fields = (
@@ -175,14 +175,11 @@ class RequestSpec:
              list(labels.keys()) + list(labels.values())))
         for field, value, names in fields:
             for name in names:
-                if not name.isprintable():
+                problem = units.text_problem(name)
+                if problem:
                     raise exception.InvalidRequest(
-                        field, value, 'remove the control characters or '
-                        'line breaks; no host has them')
-                if name != name.strip():
-                    raise exception.InvalidRequest(
-                        field, value, 'remove the leading or trailing '
-                        'whitespace; no host has it')
+                        field, value, problem + ', because no host has '
+                        'such a name')
 
     @property
     def gpu_share_milli(self) -> int:

@@ -67,6 +67,20 @@ def is_integer(value: object) -> bool:
             and not isinstance(value, bool))
 
 
+def text_problem(text: str) -> str | None:
+    """Return how to fix a name that cannot be matched exactly, or None.
+
+    Names, zones, GPU models and labels are compared exactly, so a control
+    character, line break, invisible format character or padding in one
+    is a mistake. The result is the fix to show in the error.
+    """
+    if not text.isprintable():
+        return 'remove the control characters or line breaks'
+    if text != text.strip():
+        return 'remove the leading or trailing whitespace'
+    return None
+
+
 def _to_decimal(field: str, value: object) -> decimal.Decimal:
     if isinstance(value, bool) or value is None:
         raise FieldError(field, value, 'expected a number')

@@ -35,7 +35,8 @@ class StateStore(abc.ABC):
     decision sees every claim of the one before.
 
     Every abstract method checks its arguments first, with the
-    ``check_*`` functions of this module or through ``new_claim``, and
+    ``check_*`` functions of this module and of sora.scheduler.checks, or
+    through ``new_claim``, and
     raises InvalidArgument for a value of the wrong type.
     """
 
@@ -140,14 +141,6 @@ def check_text(argument: str, value: object, expected: str,
                                         'expected %s as text' % expected)
 
 
-def check_host(host: object, argument: str = 'host') -> None:
-    """Raise InvalidArgument unless ``host`` is a Host."""
-    if not isinstance(host, Host):
-        raise exception.InvalidArgument(
-            argument, host, 'expected a Host; build one with Host(name, ...) '
-            'or Host.from_mapping()')
-
-
 def check_hosts(hosts: object) -> None:
     """Raise InvalidArgument unless ``hosts`` is a list or tuple of Host."""
     if not isinstance(hosts, (list, tuple)):
@@ -155,7 +148,7 @@ def check_hosts(hosts: object) -> None:
             'hosts', hosts, 'expected a list of Host; build each with '
             'Host(name, ...) or Host.from_mapping()')
     for host in hosts:
-        check_host(host, 'hosts')
+        checks.check_host(host, 'hosts')
 
 
 def check_removal(name: object, force: object) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from oslo_log import log as logging
 
 from sora import exception
+from sora.scheduler import checks
 from sora.scheduler.host import Host
 from sora.scheduler.request import RequestSpec
 from sora.scheduler.selection import Claim
@@ -41,14 +42,14 @@ class InProcessStore(base.StateStore):
             return dropped
 
     def add_host(self, host: Host) -> None:
-        base.check_host(host)
+        checks.check_host(host)
         with self.lock:
             if host.name in self.hosts:
                 raise exception.HostExists(host.name)
             self.hosts.add(host)
 
     def update_host(self, host: Host) -> None:
-        base.check_host(host)
+        checks.check_host(host)
         with self.lock:
             if host.name not in self.hosts:
                 raise exception.HostNotFound(host.name)

@@ -23,6 +23,7 @@ from oslo_log import log as logging
 from sora import conf as sora_conf
 from sora.conf import etcd as etcd_conf
 from sora import exception
+from sora.scheduler import checks
 from sora.scheduler.host import Host
 from sora.scheduler.host_table import CapacitySettings
 from sora.scheduler.request import RequestSpec
@@ -315,13 +316,13 @@ class EtcdStore(base.StateStore):
             return inventory_sync.replace_hosts(self, hosts)
 
     def add_host(self, host: Host) -> None:
-        base.check_host(host)
+        checks.check_host(host)
         with self.lock:
             if not inventory_sync.write_hosts(self, [host], 'add'):
                 raise exception.HostExists(host.name)
 
     def update_host(self, host: Host) -> None:
-        base.check_host(host)
+        checks.check_host(host)
         with self.lock:
             if host.name not in self.view.hosts:
                 self.reread([host.name])
