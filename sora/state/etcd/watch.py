@@ -77,7 +77,8 @@ class Watch:
     def poll(self) -> list[list[dict]]:
         """Return the events of the messages received since the last poll.
 
-        Never waits for a message. When the stream has ended or broken,
+        It does not wait for a message, because transport.Stream reads its
+        socket in non-blocking mode. When the stream has ended or broken,
         set ``failure`` and return the events received before that.
         """
         batches: list[list[dict]] = []
